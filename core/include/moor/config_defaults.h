@@ -1,0 +1,61 @@
+/*
+ * moor: build-time configuration defaults.
+ *
+ * Define MOOR_HAVE_CONFIG_H and provide a "moor_config.h" on the include
+ * path to override any of these; every option below keeps its default
+ * unless that file defines it. Impossible combinations fail to compile.
+ */
+#ifndef MOOR_CONFIG_DEFAULTS_H
+#define MOOR_CONFIG_DEFAULTS_H
+
+#ifdef MOOR_HAVE_CONFIG_H
+#include "moor_config.h"
+#endif
+
+/*
+ * MOOR_CONFIG_MAX_CLIENT_CHAIN: most certificates in a client certificate
+ * chain (leaf + intermediates). Each costs one br_x509_certificate (a
+ * pointer and a length) in moor_credentials. Range 1..16. Default 4.
+ */
+#ifndef MOOR_CONFIG_MAX_CLIENT_CHAIN
+#define MOOR_CONFIG_MAX_CLIENT_CHAIN 4
+#endif
+#if MOOR_CONFIG_MAX_CLIENT_CHAIN < 1 || MOOR_CONFIG_MAX_CLIENT_CHAIN > 16
+#error "MOOR_CONFIG_MAX_CLIENT_CHAIN must be 1..16"
+#endif
+
+/*
+ * MOOR_CONFIG_TIME_FLOOR: seconds since 1970 used as "now" when the
+ * platform does not know the time and the TLS config opts in with
+ * MOOR_TIME_USE_FLOOR. The build sets it to the build date; the fallback
+ * here is 2026-01-01.
+ */
+#ifndef MOOR_CONFIG_TIME_FLOOR
+#define MOOR_CONFIG_TIME_FLOOR 1767225600LL
+#endif
+
+/*
+ * MOOR_CONFIG_LOG: 1 compiles the moor_log() calls in; 0 removes them
+ * (and their strings) from the image. Default 1; the hook itself is still
+ * optional at run time.
+ */
+#ifndef MOOR_CONFIG_LOG
+#define MOOR_CONFIG_LOG 1
+#endif
+
+/*
+ * MOOR_CONFIG_TLS_CHACHA20: 1 offers the ChaCha20-Poly1305 suites (about
+ * 2 KiB of code on Cortex-M); 0 leaves them out. AES-GCM is always built.
+ */
+#ifndef MOOR_CONFIG_TLS_CHACHA20
+#define MOOR_CONFIG_TLS_CHACHA20 1
+#endif
+
+/*
+ * MOOR_CONFIG_TLS_AES256: 1 offers the AES-256-GCM / SHA-384 suites.
+ */
+#ifndef MOOR_CONFIG_TLS_AES256
+#define MOOR_CONFIG_TLS_AES256 1
+#endif
+
+#endif

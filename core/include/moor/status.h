@@ -1,0 +1,122 @@
+/*
+ * moor: status codes.
+ *
+ * Every moor call that can fail returns an `int` that is either
+ * non-negative (success: MOOR_OK, or a byte count where documented) or one
+ * of the negative codes below. There is no errno and no other global error
+ * state. Codes are grouped in ranges, one per layer, so a caller can tell
+ * at a glance which layer failed:
+ *
+ *   -1    .. -99     general (arguments, buffers, configuration, platform)
+ *   -100  .. -199    transport (TCP, timeouts, peer closed)
+ *   -200  .. -299    TLS protocol
+ *   -300  .. -399    X.509 certificate validation
+ *   -1000 .. -1255   TLS alert received from the peer: -1000 - alert code
+ *   -1300 .. -1555   TLS alert sent to the peer:       -1300 - alert code
+ *   -2000 .. -2999   Redis        (reserved)
+ *   -3000 .. -3999   MySQL        (reserved)
+ *   -4000 .. -4999   PostgreSQL   (reserved)
+ *
+ * "Would block" and "need more input" are not errors: non-blocking calls
+ * return 0 for them.
+ *
+ * moor_status_name() gives the symbolic name ("MOOR_ERR_X509_EXPIRED"),
+ * moor_status_str() a short readable sentence. Both return static strings
+ * and never NULL, also for codes they do not know.
+ */
+#ifndef MOOR_STATUS_H
+#define MOOR_STATUS_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum moor_status {
+	MOOR_OK = 0,
+
+	/* general */
+	MOOR_ERR_INVALID_ARG      = -1,  /* NULL pointer, bad enum, bad length */
+	MOOR_ERR_BUFFER_TOO_SMALL = -2,  /* a caller buffer is too small */
+	MOOR_ERR_STATE            = -3,  /* call not valid in this state */
+	MOOR_ERR_NO_ENTROPY       = -4,  /* the platform has no entropy source */
+	MOOR_ERR_TIME_UNKNOWN     = -5,  /* wall time unknown, policy fails closed */
+	MOOR_ERR_UNSUPPORTED      = -6,  /* feature not built in or not supported */
+	MOOR_ERR_CONFIG           = -7,  /* inconsistent configuration */
+	MOOR_ERR_PEM              = -8,  /* malformed or truncated PEM */
+	MOOR_ERR_BAD_KEY          = -9,  /* private key not decodable / unsupported */
+	MOOR_ERR_BAD_CERT         = -10, /* certificate not decodable */
+	MOOR_ERR_INTERNAL         = -11, /* a bug in moor: please report */
+
+	/* transport */
+	MOOR_ERR_TIMEOUT          = -100, /* a deadline passed */
+	MOOR_ERR_CLOSED           = -101, /* peer closed the connection in an orderly way */
+	MOOR_ERR_RESET            = -102, /* connection reset by peer */
+	MOOR_ERR_CONNECT          = -103, /* connection refused / unreachable */
+	MOOR_ERR_RESOLVE          = -104, /* host name could not be resolved */
+	MOOR_ERR_IO               = -105, /* other I/O error from the network stack */
+	MOOR_ERR_INJECTED         = -106, /* fault injected by a test transport */
+	MOOR_ERR_NOT_CONNECTED    = -107, /* transport is not (or no longer) open */
+
+	/* TLS */
+	MOOR_ERR_TLS_TRUNCATED    = -200, /* stream ended without close_notify */
+	MOOR_ERR_TLS_PROTOCOL     = -201, /* malformed or unexpected message */
+	MOOR_ERR_TLS_BAD_MAC      = -202, /* record failed authentication */
+	MOOR_ERR_TLS_VERSION      = -203, /* no common protocol version */
+	MOOR_ERR_TLS_NO_CIPHER    = -204, /* no common cipher suite / group / algorithm */
+	MOOR_ERR_TLS_BAD_SIGNATURE = -205, /* server key exchange / CertificateVerify signature wrong */
+	MOOR_ERR_TLS_BAD_FINISHED = -206, /* Finished verify_data wrong */
+	MOOR_ERR_TLS_DOWNGRADE    = -207, /* RFC 8446 downgrade sentinel seen */
+	MOOR_ERR_TLS_RECORD_TOO_LARGE = -208, /* record larger than the receive buffer */
+	MOOR_ERR_TLS_CLIENT_AUTH  = -209, /* client certificate / key cannot be used */
+	MOOR_ERR_TLS_BAD_KEY_USAGE = -210, /* server key not allowed for this key exchange */
+	MOOR_ERR_TLS_HANDSHAKE    = -211, /* other handshake failure */
+
+	/* X.509 */
+	MOOR_ERR_X509_EXPIRED        = -300, /* a certificate in the chain has expired */
+	MOOR_ERR_X509_NOT_YET_VALID  = -301, /* a certificate in the chain is not yet valid */
+	MOOR_ERR_X509_HOSTNAME       = -302, /* leaf does not match the expected host name */
+	MOOR_ERR_X509_UNKNOWN_CA     = -303, /* chain does not end at a trust anchor */
+	MOOR_ERR_X509_SELF_SIGNED    = -304, /* self-signed certificate that is not an anchor */
+	MOOR_ERR_X509_CHAIN_INCOMPLETE = -305, /* leaf's issuer missing: intermediate not sent */
+	MOOR_ERR_X509_BAD_SIGNATURE  = -306, /* a signature in the chain does not verify */
+	MOOR_ERR_X509_MALFORMED      = -307, /* certificate could not be decoded */
+	MOOR_ERR_X509_NOT_CA         = -308, /* an issuing certificate is not a CA */
+	MOOR_ERR_X509_UNSUPPORTED    = -309, /* unsupported algorithm or key type */
+	MOOR_ERR_X509_WEAK_KEY       = -310, /* key too small */
+	MOOR_ERR_X509_KEY_USAGE      = -311, /* key usage forbids this use */
+	MOOR_ERR_X509_CRITICAL_EXT   = -312, /* unknown critical extension */
+	MOOR_ERR_X509_EMPTY_CHAIN    = -313, /* the server sent no certificate */
+	MOOR_ERR_X509_LIMIT          = -314, /* chain or name too long for the buffers */
+
+	/* alerts: MOOR_ERR_TLS_ALERT_RECEIVED - code, MOOR_ERR_TLS_ALERT_SENT - code */
+	MOOR_ERR_TLS_ALERT_RECEIVED  = -1000,
+	MOOR_ERR_TLS_ALERT_SENT      = -1300
+} moor_status;
+
+/* Build an alert status from an alert code (0..255). */
+#define MOOR_STATUS_ALERT_RECEIVED(code) ((int)MOOR_ERR_TLS_ALERT_RECEIVED - (int)(code))
+#define MOOR_STATUS_ALERT_SENT(code)     ((int)MOOR_ERR_TLS_ALERT_SENT - (int)(code))
+
+/*
+ * If `status` is an alert status, return the alert code (0..255) and set
+ * `*sent` (if not NULL) to 1 for an alert we sent, 0 for one received.
+ * Otherwise return -1.
+ */
+int moor_status_alert(int status, int *sent);
+
+/* Symbolic name of a status, e.g. "MOOR_ERR_TIMEOUT". Alerts give
+ * "MOOR_ERR_TLS_ALERT_RECEIVED" or "MOOR_ERR_TLS_ALERT_SENT". */
+const char *moor_status_name(int status);
+
+/* Readable sentence for a status. Alerts give the alert's name, e.g.
+ * "TLS alert received: handshake_failure". */
+const char *moor_status_str(int status);
+
+/* Name of a TLS alert code ("bad_certificate"), or "unknown_alert". */
+const char *moor_alert_name(int alert);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,164 @@
+/*
+ * moor: TLS client sessions.
+ *
+ * A `moor_tls` is a TLS client session that is itself a transport: its
+ * first field is a `moor_transport`, so protocols above it (Redis, MySQL)
+ * read and write through the same interface whether TLS runs or not, and
+ * never know which TLS version was negotiated.
+ *
+ *   static uint8_t iobuf[MOOR_TLS_BUFSIZE_FULL];
+ *   moor_tls tls;
+ *   moor_tls_config cfg = { 0 };          // verify-full, built-in anchors
+ *   cfg.server_name = "db.example.com";
+ *   int st = moor_tls_init(&tls, &cfg, &platform, iobuf, sizeof iobuf);
+ *   if (st == MOOR_OK)
+ *       st = moor_tls_handshake(&tls, &tcp.base, 10000);
+ *   if (st == MOOR_OK)
+ *       st = moor_io_send_all(&tls.base, &platform, req, req_len, 5000);
+ *   ...
+ *   moor_tls_close(&tls, 1000);           // close_notify, then closes tcp
+ *
+ * Ownership: the caller owns the session, the I/O buffer, the config and
+ * everything the config points to (anchors, credentials, names); all must
+ * outlive the session. The lower transport is borrowed from handshake()
+ * until close(). Nothing is allocated.
+ *
+ * TLS 1.2 runs on BearSSL's client engine with ECDHE key exchange and
+ * AES-GCM or ChaCha20-Poly1305 only.
+ */
+#ifndef MOOR_TLS_H
+#define MOOR_TLS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <bearssl.h>
+
+#include "moor/config_defaults.h"
+#include "moor/platform.h"
+#include "moor/transport.h"
+#include "moor/x509.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define MOOR_TLS_1_2 0x0303
+#define MOOR_TLS_1_3 0x0304
+
+/*
+ * I/O buffer sizes. The buffer holds one incoming record and one outgoing
+ * record. A record carries at most `frag` bytes of plaintext plus the
+ * record header, nonce, MAC/tag and padding: BearSSL reserves 325 bytes of
+ * overhead for incoming and 85 for outgoing records.
+ *
+ * MOOR_TLS_BUFSIZE(frag): buffer for records of at most `frag` plaintext
+ * bytes (frag = 512, 1024, 2048, 4096 or 16384). With frag < 16384 the
+ * client asks the server for max_fragment_length = frag; a server that
+ * ignores the request and sends a larger record makes the session fail
+ * with MOOR_ERR_TLS_RECORD_TOO_LARGE.
+ */
+#define MOOR_TLS_IN_OVERHEAD   325
+#define MOOR_TLS_OUT_OVERHEAD  85
+#define MOOR_TLS_BUFSIZE(frag) (2 * (frag) + MOOR_TLS_IN_OVERHEAD + MOOR_TLS_OUT_OVERHEAD)
+#define MOOR_TLS_BUFSIZE_FULL  MOOR_TLS_BUFSIZE(16384)   /* 33178 */
+#define MOOR_TLS_BUFSIZE_MIN   MOOR_TLS_BUFSIZE(512)     /* 1434  */
+
+typedef struct moor_tls_config {
+	/* Verification mode; 0 = MOOR_SSL_VERIFY_FULL. */
+	moor_ssl_mode mode;
+
+	/*
+	 * Server name: sent as SNI and, in VERIFY_FULL, matched against the
+	 * leaf certificate (subjectAltName dNSName, wildcards in the first
+	 * label only). NULL: no SNI, and VERIFY_FULL fails with
+	 * MOOR_ERR_CONFIG. An IP literal is not sent as SNI.
+	 */
+	const char *server_name;
+
+	/* Trust anchors; NULL = moor_builtin_anchors. */
+	const moor_anchors *anchors;
+
+	/* Client certificate and key; NULL = none (an empty Certificate is
+	 * sent if the server asks). */
+	const moor_credentials *client;
+
+	/* Versions allowed: 0 = defaults (1.2 .. the highest built in). */
+	uint16_t version_min, version_max;
+
+	/* What an unknown wall time means; 0 = MOOR_TIME_FAIL_CLOSED. */
+	moor_time_policy time_policy;
+
+	/* Optional buffer that receives the leaf subject DN (DER). */
+	uint8_t *peer_dn;
+	size_t peer_dn_cap;
+} moor_tls_config;
+
+/* What was negotiated; valid after a successful handshake. */
+typedef struct moor_tls_info {
+	uint16_t version;        /* MOOR_TLS_1_2 / MOOR_TLS_1_3, 0 if plaintext */
+	uint16_t cipher_suite;   /* IANA value */
+	uint16_t group;          /* IANA named group of the key exchange */
+	uint16_t record_limit;   /* largest plaintext record we accept */
+	int anchor_index;        /* into the anchor set; -1 if not verified */
+	size_t peer_dn_len;      /* bytes of cfg->peer_dn used (0 if none) */
+	uint8_t resumed;         /* 1 if the session was resumed */
+} moor_tls_info;
+
+typedef struct moor_tls {
+	moor_transport base;             /* must be first */
+	moor_transport *lower;
+	const moor_platform *plat;
+	const moor_tls_config *cfg;
+	int err;                         /* sticky moor status, 0 if none */
+	int state;
+	moor_tls_info info;
+	uint8_t *iobuf;
+	size_t iobuf_len;
+	moor_x509 x509;
+	br_ssl_client_context sc;
+} moor_tls;
+
+/*
+ * Prepare a session. Checks the config, the buffer and the platform;
+ * draws the DRBG seed from the platform's entropy hook.
+ * Returns MOOR_OK, MOOR_ERR_INVALID_ARG, MOOR_ERR_CONFIG,
+ * MOOR_ERR_BUFFER_TOO_SMALL (buf_len < MOOR_TLS_BUFSIZE_MIN, unless the
+ * mode is MOOR_SSL_DISABLE, which needs no buffer), MOOR_ERR_NO_ENTROPY.
+ */
+int moor_tls_init(moor_tls *tls, const moor_tls_config *cfg,
+	const moor_platform *plat, uint8_t *buf, size_t buf_len);
+
+/*
+ * Run the handshake over `lower` within `timeout_ms`. In MOOR_SSL_DISABLE
+ * mode it only attaches `lower`; the session then passes bytes through.
+ * Returns MOOR_OK or the failure: MOOR_ERR_TIMEOUT, MOOR_ERR_CLOSED,
+ * MOOR_ERR_TIME_UNKNOWN, any MOOR_ERR_X509_*, any MOOR_ERR_TLS_*, an alert
+ * status, or the lower transport's error. On failure the session is dead
+ * (the lower transport is left open for the caller to close).
+ */
+int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms);
+
+/*
+ * Send close_notify (waiting up to `timeout_ms` to flush it), then close
+ * the lower transport. Safe to call in any state.
+ */
+void moor_tls_close(moor_tls *tls, uint32_t timeout_ms);
+
+/* Negotiated parameters (NULL before a successful handshake). */
+const moor_tls_info *moor_tls_get_info(const moor_tls *tls);
+
+/* IANA names: "TLS_AES_128_GCM_SHA256", "x25519", "TLSv1.2". "unknown" if
+ * not known. */
+const char *moor_tls_suite_name(uint16_t suite);
+const char *moor_tls_group_name(uint16_t group);
+const char *moor_tls_version_name(uint16_t version);
+
+/* Map BearSSL's engine error (BR_ERR_*) to a moor status. */
+int moor_tls_map_br_error(int br_err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
