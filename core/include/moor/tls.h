@@ -73,6 +73,11 @@ typedef struct moor_tls_config {
 	 * leaf certificate (subjectAltName dNSName, wildcards in the first
 	 * label only). NULL: no SNI, and VERIFY_FULL fails with
 	 * MOOR_ERR_CONFIG. An IP literal is not sent as SNI.
+	 * Limitation: only DNS names are matched (BearSSL 0.6 does not
+	 * extract iPAddress subjectAltNames), so VERIFY_FULL with an IP
+	 * literal fails with MOOR_ERR_X509_HOSTNAME unless the certificate
+	 * names the address as a DNS name or CN. Connect by address and set
+	 * server_name to the certificate's DNS name instead.
 	 */
 	const char *server_name;
 
