@@ -18,6 +18,7 @@
 
 #include "moor/x509.h"
 #include "moor/status.h"
+#include "internal.h"
 
 /* Longest display name kept, in bytes, without the NUL. */
 #define ANCHOR_NAME_MAX 127u
@@ -55,35 +56,6 @@ static void dn_append(void *ctx, const void *data, size_t len)
 	s->len += len;
 }
 
-/* DER tag and length at *off, bounded by `end` (as in dn.c). */
-static int der_header(const uint8_t *d, size_t end, size_t *off, uint8_t *tag,
-	size_t *len)
-{
-	size_t i = *off;
-	size_t l;
-
-	if (i >= end || end - i < 2)
-		return 0;
-	*tag = d[i++];
-	if ((*tag & 0x1F) == 0x1F)
-		return 0;
-	l = d[i++];
-	if (l & 0x80) {
-		size_t nb = l & 0x7F;
-
-		if (nb == 0 || nb > 4 || end - i < nb)
-			return 0;
-		l = 0;
-		while (nb-- > 0)
-			l = (l << 8) | d[i++];
-	}
-	if (l > end - i)
-		return 0;
-	*off = i;
-	*len = l;
-	return 1;
-}
-
 /*
  * Find the last CN attribute of a DN. On success sets *attr / *attr_len to
  * its whole SEQUENCE {OID, value} encoding and returns 1.
@@ -95,16 +67,16 @@ static int find_cn(const uint8_t *dn, size_t dn_len, size_t *attr, size_t *attr_
 	uint8_t tag;
 	int found = 0;
 
-	if (!der_header(dn, dn_len, &off, &tag, &len) || tag != 0x30)
+	if (!moor_der_header(dn, dn_len, &off, &tag, &len) || tag != 0x30)
 		return 0;
 	while (off < dn_len) {
-		if (!der_header(dn, dn_len, &off, &tag, &len) || tag != 0x31)
+		if (!moor_der_header(dn, dn_len, &off, &tag, &len) || tag != 0x31)
 			return 0;
 		set_end = off + len;
 		while (off < set_end) {
 			size_t start = off;
 
-			if (!der_header(dn, set_end, &off, &tag, &len) || tag != 0x30)
+			if (!moor_der_header(dn, set_end, &off, &tag, &len) || tag != 0x30)
 				return 0;
 			if (len >= sizeof(cn_oid) &&
 			    memcmp(dn + off, cn_oid, sizeof(cn_oid)) == 0) {
@@ -204,21 +176,6 @@ static int is_cert_label(const char *label)
 	       strcmp(label, "X509 CERTIFICATE") == 0;
 }
 
-/* Copy `len` bytes to work[*used], returning where they went, or NULL. */
-static uint8_t *put_bytes(uint8_t *work, size_t work_len, size_t *used,
-	const void *src, size_t len)
-{
-	uint8_t *dst;
-
-	if (len > work_len - *used)
-		return NULL;
-	dst = work + *used;
-	if (len > 0)
-		memcpy(dst, src, len);
-	*used += len;
-	return dst;
-}
-
 int moor_anchors_from_pem(moor_anchors *out, br_x509_trust_anchor *ta_slots,
 	const char **name_slots, size_t max, uint8_t *work, size_t work_len,
 	const char *pem, size_t pem_len)
@@ -289,17 +246,17 @@ int moor_anchors_from_pem(moor_anchors *out, br_x509_trust_anchor *ta_slots,
 		rc = MOOR_ERR_BUFFER_TOO_SMALL;
 		if (pk->key_type == BR_KEYTYPE_RSA) {
 			ta->pkey.key.rsa.nlen = pk->key.rsa.nlen;
-			ta->pkey.key.rsa.n = put_bytes(work, work_len, &used,
+			ta->pkey.key.rsa.n = moor_put_bytes(work, work_len, &used,
 				pk->key.rsa.n, pk->key.rsa.nlen);
 			ta->pkey.key.rsa.elen = pk->key.rsa.elen;
-			ta->pkey.key.rsa.e = put_bytes(work, work_len, &used,
+			ta->pkey.key.rsa.e = moor_put_bytes(work, work_len, &used,
 				pk->key.rsa.e, pk->key.rsa.elen);
 			if (ta->pkey.key.rsa.n == NULL || ta->pkey.key.rsa.e == NULL)
 				break;
 		} else if (pk->key_type == BR_KEYTYPE_EC) {
 			ta->pkey.key.ec.curve = pk->key.ec.curve;
 			ta->pkey.key.ec.qlen = pk->key.ec.qlen;
-			ta->pkey.key.ec.q = put_bytes(work, work_len, &used,
+			ta->pkey.key.ec.q = moor_put_bytes(work, work_len, &used,
 				pk->key.ec.q, pk->key.ec.qlen);
 			if (ta->pkey.key.ec.q == NULL)
 				break;
@@ -310,7 +267,7 @@ int moor_anchors_from_pem(moor_anchors *out, br_x509_trust_anchor *ta_slots,
 		if (name_slots != NULL) {
 			size_t n = anchor_name(ta->dn.data, ta->dn.len, count, name);
 
-			name_slots[count] = (const char *)put_bytes(work, work_len,
+			name_slots[count] = (const char *)moor_put_bytes(work, work_len,
 				&used, name, n + 1);
 			if (name_slots[count] == NULL)
 				break;

@@ -18,6 +18,7 @@
 
 #include "moor/x509.h"
 #include "moor/status.h"
+#include "internal.h"
 
 /* Zero memory in a way the compiler may not drop as a dead store. */
 static void wipe(void *p, size_t n)
@@ -76,21 +77,6 @@ static int is_key_label(const char *label)
 	return strcmp(label, "RSA PRIVATE KEY") == 0 ||
 	       strcmp(label, "EC PRIVATE KEY") == 0 ||
 	       strcmp(label, "PRIVATE KEY") == 0;
-}
-
-/* Copy `len` bytes to work[*used]; NULL if they do not fit. */
-static unsigned char *put_bytes(uint8_t *work, size_t work_len, size_t *used,
-	const void *src, size_t len)
-{
-	unsigned char *dst;
-
-	if (len > work_len - *used)
-		return NULL;
-	dst = work + *used;
-	if (len > 0)
-		memcpy(dst, src, len);
-	*used += len;
-	return dst;
 }
 
 /* Certificates: PEM decoded into work, or a single DER used in place. */
@@ -223,11 +209,11 @@ int moor_credentials_load(moor_credentials *cr, uint8_t *work, size_t work_len,
 		d->dplen = sk->dplen;
 		d->dqlen = sk->dqlen;
 		d->iqlen = sk->iqlen;
-		if ((d->p = put_bytes(work, work_len, &used, sk->p, sk->plen)) == NULL ||
-		    (d->q = put_bytes(work, work_len, &used, sk->q, sk->qlen)) == NULL ||
-		    (d->dp = put_bytes(work, work_len, &used, sk->dp, sk->dplen)) == NULL ||
-		    (d->dq = put_bytes(work, work_len, &used, sk->dq, sk->dqlen)) == NULL ||
-		    (d->iq = put_bytes(work, work_len, &used, sk->iq, sk->iqlen)) == NULL)
+		if ((d->p = moor_put_bytes(work, work_len, &used, sk->p, sk->plen)) == NULL ||
+		    (d->q = moor_put_bytes(work, work_len, &used, sk->q, sk->qlen)) == NULL ||
+		    (d->dp = moor_put_bytes(work, work_len, &used, sk->dp, sk->dplen)) == NULL ||
+		    (d->dq = moor_put_bytes(work, work_len, &used, sk->dq, sk->dqlen)) == NULL ||
+		    (d->iq = moor_put_bytes(work, work_len, &used, sk->iq, sk->iqlen)) == NULL)
 			goto out;
 	} else {
 		const br_ec_private_key *sk = br_skey_decoder_get_ec(&u.skey);
@@ -238,7 +224,7 @@ int moor_credentials_load(moor_credentials *cr, uint8_t *work, size_t work_len,
 		}
 		cr->ec.curve = sk->curve;
 		cr->ec.xlen = sk->xlen;
-		cr->ec.x = put_bytes(work, work_len, &used, sk->x, sk->xlen);
+		cr->ec.x = moor_put_bytes(work, work_len, &used, sk->x, sk->xlen);
 		if (cr->ec.x == NULL)
 			goto out;
 	}

@@ -21,6 +21,7 @@
 
 #include "moor/x509.h"
 #include "moor/status.h"
+#include "internal.h"
 
 #define TAG_OID         0x06
 #define TAG_UTF8        0x0C
@@ -96,42 +97,6 @@ static void put_u64(struct out *o, uint64_t v)
 		v /= 10;
 	} while (v != 0 && i > 0);
 	put(o, tmp + i, sizeof(tmp) - i);
-}
-
-/*
- * Read a DER tag and length at *off, bounded by `end`. On success *off
- * points at the contents, which are known to end at or before `end`.
- * Only single-byte tags and definite lengths of up to 4 bytes are valid.
- */
-static int der_header(const uint8_t *d, size_t end, size_t *off, uint8_t *tag,
-	size_t *len)
-{
-	size_t i = *off;
-	size_t l;
-
-	if (i >= end || end - i < 2)
-		return 0;
-	*tag = d[i++];
-	if ((*tag & 0x1F) == 0x1F)
-		return 0;
-	l = d[i++];
-	if (l & 0x80) {
-		size_t nb = l & 0x7F;
-
-		if (nb == 0 || nb > 4 || end - i < nb)
-			return 0;
-		l = 0;
-		while (nb-- > 0) {
-			if (l > (SIZE_MAX >> 8))
-				return 0;
-			l = (l << 8) | d[i++];
-		}
-	}
-	if (l > end - i)
-		return 0;
-	*off = i;
-	*len = l;
-	return 1;
 }
 
 /* Check an OID's contents and print it dotted. Arcs up to 64 bits. */
@@ -291,31 +256,31 @@ int moor_dn_format(const uint8_t *dn, size_t dn_len, char *out, size_t out_cap)
 	o.n = 0;
 	o.trunc = 0;
 
-	if (!der_header(dn, dn_len, &off, &tag, &len) || tag != TAG_SEQUENCE ||
+	if (!moor_der_header(dn, dn_len, &off, &tag, &len) || tag != TAG_SEQUENCE ||
 	    off + len != dn_len)
 		goto done;
 	end = dn_len;
 	while (off < end) {
 		int first_in_set = 1;
 
-		if (!der_header(dn, end, &off, &tag, &len) || tag != TAG_SET || len == 0)
+		if (!moor_der_header(dn, end, &off, &tag, &len) || tag != TAG_SET || len == 0)
 			goto done;
 		set_end = off + len;
 		while (off < set_end) {
 			size_t oid_off, oid_len, val_start, val_off, val_len;
 			uint8_t vtag;
 
-			if (!der_header(dn, set_end, &off, &tag, &len) ||
+			if (!moor_der_header(dn, set_end, &off, &tag, &len) ||
 			    tag != TAG_SEQUENCE)
 				goto done;
 			seq_end = off + len;
-			if (!der_header(dn, seq_end, &off, &tag, &oid_len) ||
+			if (!moor_der_header(dn, seq_end, &off, &tag, &oid_len) ||
 			    tag != TAG_OID)
 				goto done;
 			oid_off = off;
 			off += oid_len;
 			val_start = off;
-			if (!der_header(dn, seq_end, &off, &vtag, &val_len))
+			if (!moor_der_header(dn, seq_end, &off, &vtag, &val_len))
 				goto done;
 			val_off = off;
 			off += val_len;

@@ -25,3 +25,12 @@ endif()
 if(CMAKE_C_COMPILER_ID STREQUAL "Clang")
   add_compile_options(-gdwarf-4)
 endif()
+
+# Python 3 for build scripts (standard library only): Debian's interpreter,
+# the one the install scripts guarantee, else the first on PATH.
+if(EXISTS /usr/bin/python3)
+  set(_moor_py_default /usr/bin/python3)
+else()
+  find_program(_moor_py_default python3)
+endif()
+set(MOOR_PYTHON3 ${_moor_py_default} CACHE FILEPATH "Python 3 for build scripts (stdlib only)")
