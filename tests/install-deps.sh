@@ -21,7 +21,7 @@ demo_pkgs=(
 )
 all_pkgs=(
 	"${demo_pkgs[@]}"
-	clang llvm lld valgrind
+	clang llvm lld libclang-rt-14-dev valgrind
 	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libslirp-dev
 	postgresql-15 gnutls-bin
 )

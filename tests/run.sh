@@ -2,7 +2,8 @@
 # moor's full check, meant for a fresh Debian bookworm machine (as root):
 #
 #   1. install the missing Debian packages (tests/install-deps.sh),
-#   2. build the ASan+UBSan host tree (build/host-asan),
+#   2. build the ASan+UBSan host tree (build/host-asan) and the libFuzzer
+#      targets (build/fuzz, clang),
 #   3. build the host tree (build/host), which also registers the asan:*
 #      variants of the tests on the binaries of step 2,
 #   4. build the Cortex-M presets (m0plus, m4f, m33) and their size report,
@@ -57,7 +58,16 @@ configure_build() {
 }
 
 configure_build host-asan
-configure_build host -DMOOR_ASAN_BUILD_DIR="$root/build/host-asan"
+
+# libFuzzer targets (clang): only the fuzz binaries are built; the host
+# tree runs them for a bounded time as its fuzz:* tests.
+step "configure fuzz"
+cmake --preset fuzz
+step "build fuzz"
+cmake --build --preset fuzz -j "$jobs"
+
+configure_build host -DMOOR_ASAN_BUILD_DIR="$root/build/host-asan" \
+	-DMOOR_FUZZ_BUILD_DIR="$root/build/fuzz"
 
 cross_failed=()
 for p in m0plus m4f m33; do

@@ -39,6 +39,8 @@ void cli_probe_usage(FILE *f)
 	      "  --max-frag N           512 | 1024 | 2048 | 4096 | 16384: record size,\n"
 	      "                         asks for max_fragment_length below 16384\n"
 	      "  --timeout MS           connect and handshake timeout (default 10000)\n"
+	      "  --time-floor           if the wall time is unknown, validate at the\n"
+	      "                         build date instead of failing (MOOR_TIME_USE_FLOOR)\n"
 	      "  -v                     log from the library to stderr (twice: debug)\n"
 	      "  --help                 this text\n", f);
 }
@@ -93,6 +95,7 @@ static uint8_t peer_dn[CLI_DN_MAX];
 typedef struct probe_args {
 	const char *host, *sni, *cacert, *cert, *key;
 	unsigned long port, frag, timeout_ms;
+	int time_floor;              /* --time-floor */
 	moor_ssl_mode mode;
 	uint16_t vmin, vmax;
 	int verbose;
@@ -130,6 +133,10 @@ static int parse_args(int argc, char **argv, probe_args *a)
 		}
 		if (strcmp(argv[i], "-v") == 0 || strcmp(argv[i], "--verbose") == 0) {
 			a->verbose = a->verbose < 2 ? 2 : 3;
+			continue;
+		}
+		if (strcmp(argv[i], "--time-floor") == 0) {
+			a->time_floor = 1;
 			continue;
 		}
 		if (strcmp(argv[i], "-vv") == 0) {
@@ -263,6 +270,7 @@ int cli_probe(int argc, char **argv)
 	cfg.server_name = a.sni != NULL ? a.sni : a.host;
 	cfg.version_min = a.vmin;
 	cfg.version_max = a.vmax;
+	cfg.time_policy = a.time_floor ? MOOR_TIME_USE_FLOOR : MOOR_TIME_FAIL_CLOSED;
 	cfg.peer_dn = peer_dn;
 	cfg.peer_dn_cap = sizeof peer_dn;
 	if (a.cacert != NULL) {

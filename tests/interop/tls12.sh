@@ -114,6 +114,23 @@ run_case() {
 	no_intermediate)
 		serve server-rsa.crt server-rsa.key ""
 		expect_x509_fail MOOR_ERR_X509_CHAIN_INCOMPLETE ;;
+	# ---- wall time (MOOR_FAKE_TIME is read by the POSIX port) --------
+	time_unknown)
+		serve server-rsa.crt server-rsa.key int.crt
+		MOOR_FAKE_TIME=unknown probe_full
+		expect_rc 1
+		expect_err "error: MOOR_ERR_TIME_UNKNOWN:" ;;
+	time_floor)
+		serve server-rsa.crt server-rsa.key int.crt
+		MOOR_FAKE_TIME=unknown probe_full --time-floor
+		expect_rc 0
+		expect_line "version: TLSv1.2" ;;
+	time_after_ca)
+		# 2050-01-01: the CAs expired on 2049-12-31
+		serve server-rsa.crt server-rsa.key int.crt
+		MOOR_FAKE_TIME=2524608000 probe_full
+		expect_rc 1
+		expect_err "error: MOOR_ERR_X509_EXPIRED:" ;;
 	# ---- weaker modes ----------------------------------------------
 	verifyca_wronghost)
 		serve wronghost.crt server-rsa.key int.crt

@@ -15,6 +15,11 @@ string(TIMESTAMP MOOR_BUILD_EPOCH "%s" UTC)
 math(EXPR MOOR_BUILD_EPOCH "${MOOR_BUILD_EPOCH} / 86400 * 86400")
 target_compile_definitions(moor_flags INTERFACE MOOR_CONFIG_TIME_FLOOR=${MOOR_BUILD_EPOCH}LL)
 
+if(MOOR_FUZZ)
+  # Coverage instrumentation everywhere; the fuzz targets add the
+  # libFuzzer main themselves.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
 if(MOOR_SANITIZE)
   set(MOOR_SAN_FLAGS -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_compile_options(${MOOR_SAN_FLAGS})
