@@ -1,11 +1,18 @@
 /*
  * Send moor's TLS 1.3 ClientHello to a real server and parse its answer.
  *
- *   tls13_hello HOST PORT GROUP [SUITE] [--tls12]
+ *   tls13_hello HOST PORT GROUP [SUITE] [--tls12] [--decrypt]
  *
  * GROUP is x25519, p256 or p384 (the one key share sent); SUITE an IANA
  * value (default: all three TLS 1.3 suites). Prints the parsed
  * ServerHello as "key: value" lines; exits 1 if the answer does not parse.
+ *
+ * --decrypt joins the TLS 1.3 pieces against the real server: the ECDHE
+ * secret from our key share and the server's, the transcript hash of
+ * ClientHello + ServerHello, the key schedule's server handshake traffic
+ * secret, and the record layer opening the server's first encrypted
+ * record, which must be a handshake record starting with
+ * EncryptedExtensions. Prints "encrypted: <content type> <first byte>".
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,11 +22,71 @@
 
 #include "moor/posix.h"
 #include "moor/status.h"
+#include "moor/tls13.h"
 #include "moor/tls13_msg.h"
 #include "testlib.h"
 
 static uint8_t rec[5 + 1024];
 static uint8_t answer[16384 + 5];
+
+/* See --decrypt above. */
+static int decrypt_first(moor_posix_tcp *tcp, const moor_platform *plat,
+	const br_ec_impl *ec, const br_ec_private_key *sk,
+	const uint8_t *ch, size_t ch_len, const uint8_t *shm, size_t sh_len,
+	const moor_tls13_server_hello *sh)
+{
+	static uint8_t point[BR_EC_KBUF_PUB_MAX_SIZE];
+	static uint8_t rec2[16384 + 256 + 5];
+	moor_tls13_transcript tr;
+	moor_tls13_ks ks;
+	moor_tls13_rec rs;
+	uint8_t th[MOOR_TLS13_HASH_MAX], type;
+	size_t xlen, xoff, rlen;
+	int st, n, tries;
+
+	if (sh->is_hrr || sh->version != 0x0304 || sh->share_len > sizeof point)
+		return MOOR_ERR_TLS_PROTOCOL;
+	memcpy(point, sh->share, sh->share_len);
+	if (ec->mul(point, sh->share_len, sk->x, sk->xlen, sk->curve) != 1)
+		return MOOR_ERR_TLS_PROTOCOL;
+	xoff = ec->xoff(sk->curve, &xlen);
+
+	moor_tls13_transcript_init(&tr);
+	moor_tls13_transcript_update(&tr, ch, ch_len);
+	moor_tls13_transcript_update(&tr, shm, sh_len);
+	st = moor_tls13_transcript_select(&tr, sh->cipher_suite);
+	if (st == MOOR_OK)
+		st = moor_tls13_transcript_hash(&tr, moor_tls13_suite_hash(sh->cipher_suite), th) > 0
+			? MOOR_OK : MOOR_ERR_INTERNAL;
+	if (st == MOOR_OK)
+		st = moor_tls13_ks_init(&ks, sh->cipher_suite);
+	if (st == MOOR_OK)
+		st = moor_tls13_ks_early(&ks, NULL, 0);
+	if (st == MOOR_OK)
+		st = moor_tls13_ks_handshake(&ks, point + xoff, xlen, th);
+	if (st == MOOR_OK)
+		st = moor_tls13_rec_init(&rs, sh->cipher_suite, ks.s_hs, ks.hash_len);
+	/* Skip the middlebox ChangeCipherSpec; the next record is encrypted. */
+	for (tries = 0; st == MOOR_OK && tries < 4; tries++) {
+		st = moor_io_recv_exact(&tcp->base, plat, rec2, 5, 3000);
+		rlen = (size_t)rec2[3] << 8 | rec2[4];
+		if (st == MOOR_OK && rlen > sizeof rec2 - 5)
+			st = MOOR_ERR_TLS_RECORD_TOO_LARGE;
+		if (st == MOOR_OK)
+			st = moor_io_recv_exact(&tcp->base, plat, rec2 + 5, rlen, 3000);
+		if (st != MOOR_OK || rec2[0] == 20)
+			continue;
+		n = moor_tls13_rec_open(&rs, rec2, rlen + 5, &type);
+		if (n < 1)
+			return n < 0 ? n : MOOR_ERR_TLS_PROTOCOL;
+		printf("encrypted: %u %u\n", type, rec2[5]);
+		break;
+	}
+	moor_tls13_rec_wipe(&rs);
+	moor_tls13_ks_wipe(&ks);
+	moor_tls13_transcript_wipe(&tr);
+	return st;
+}
 
 int main(int argc, char **argv)
 {
@@ -37,7 +104,7 @@ int main(int argc, char **argv)
 	uint8_t kbuf[BR_EC_KBUF_PRIV_MAX_SIZE], pbuf[BR_EC_KBUF_PUB_MAX_SIZE];
 	const br_ec_impl *ec = br_ec_get_default();
 	uint16_t suite_one;
-	int curve, st, i;
+	int curve, st, i, decrypt = 0;
 	size_t len, mlen;
 
 	if (argc < 4) {
@@ -65,7 +132,9 @@ int main(int argc, char **argv)
 	ch.suites = all_suites;
 	ch.n_suites = 3;
 	for (i = 4; i < argc; i++) {
-		if (strcmp(argv[i], "--tls12") == 0) {
+		if (strcmp(argv[i], "--decrypt") == 0) {
+			decrypt = 1;
+		} else if (strcmp(argv[i], "--tls12") == 0) {
 			static const uint16_t with12[] = { 0x1301, 0xc02b, 0xc02f };
 
 			ch.offer_tls12 = 1;
@@ -112,8 +181,8 @@ int main(int argc, char **argv)
 		st = MOOR_ERR_TLS_PROTOCOL;
 	if (st == MOOR_OK)
 		st = moor_io_recv_exact(&tcp.base, plat, answer + 5, mlen, 3000);
-	moor_transport_close(&tcp.base);
 	if (st != MOOR_OK) {
+		moor_transport_close(&tcp.base);
 		fprintf(stderr, "io: %s\n", moor_status_name(st));
 		return 1;
 	}
@@ -122,6 +191,10 @@ int main(int argc, char **argv)
 	if (len > mlen)
 		len = mlen;
 	st = moor_tls13_parse_server_hello(answer + 5, len, sid, 32, &sh);
+	if (st == MOOR_OK && decrypt)
+		st = decrypt_first(&tcp, plat, ec, &sk, rec + 5, (size_t)rec[3] << 8 | rec[4],
+			answer + 5, len, &sh);
+	moor_transport_close(&tcp.base);
 	moor_test_heap_guard(0);
 	if (st != MOOR_OK) {
 		fprintf(stderr, "parse: %s\n", moor_status_name(st));
