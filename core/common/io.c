@@ -5,6 +5,21 @@
 #include "moor/transport.h"
 #include "moor/status.h"
 
+/* Wait for `events` until `deadline`: MOOR_OK to try again (ready, or a
+ * spurious wake-up), MOOR_ERR_TIMEOUT once the deadline has passed, or
+ * the transport's error. */
+static int wait_until(moor_transport *t, const moor_platform *p,
+	uint32_t deadline, unsigned events)
+{
+	uint32_t left = moor_ms_left(p, deadline);
+	int r;
+
+	if (left == 0)
+		return MOOR_ERR_TIMEOUT;
+	r = moor_transport_wait(t, events, left);
+	return r < 0 ? r : MOOR_OK;
+}
+
 int moor_io_flush(moor_transport *t, const moor_platform *p, uint32_t timeout_ms)
 {
 	uint32_t deadline;
@@ -18,10 +33,7 @@ int moor_io_flush(moor_transport *t, const moor_platform *p, uint32_t timeout_ms
 		r = moor_transport_flush(t);
 		if (r <= 0)
 			return r;
-		uint32_t left = moor_ms_left(p, deadline);
-		if (left == 0)
-			return MOOR_ERR_TIMEOUT;
-		r = moor_transport_wait(t, MOOR_IO_WRITE, left);
+		r = wait_until(t, p, deadline, MOOR_IO_WRITE);
 		if (r < 0)
 			return r;
 	}
@@ -45,10 +57,7 @@ int moor_io_send_all(moor_transport *t, const moor_platform *p,
 			off += (size_t)r;
 			continue;
 		}
-		uint32_t left = moor_ms_left(p, deadline);
-		if (left == 0)
-			return MOOR_ERR_TIMEOUT;
-		r = moor_transport_wait(t, MOOR_IO_WRITE, left);
+		r = wait_until(t, p, deadline, MOOR_IO_WRITE);
 		if (r < 0)
 			return r;
 	}
@@ -68,10 +77,7 @@ int moor_io_recv_some(moor_transport *t, const moor_platform *p,
 		r = moor_transport_recv(t, buf, len);
 		if (r != 0)
 			return r;
-		uint32_t left = moor_ms_left(p, deadline);
-		if (left == 0)
-			return MOOR_ERR_TIMEOUT;
-		r = moor_transport_wait(t, MOOR_IO_READ, left);
+		r = wait_until(t, p, deadline, MOOR_IO_READ);
 		if (r < 0)
 			return r;
 	}
