@@ -23,7 +23,10 @@ void cli_probe_usage(FILE *f)
 	      "\n"
 	      "Connect to HOST:PORT, run a TLS handshake, send nothing, close with\n"
 	      "close_notify. On success prints `key: value` lines: version, cipher,\n"
-	      "group, peer, anchor, record_limit, verify, max_record_in.\n"
+	      "group, peer, anchor, record_limit, verify, max_record_in, resumed, hrr,\n"
+	      "fallback, tickets. With TLS 1.3 it first waits (up to 2 s) for the\n"
+	      "server's session ticket, or for the alert a server sends when it\n"
+	      "rejects the client certificate.\n"
 	      "\n"
 	      "options:\n"
 	      "  -h, --host HOST        server address or name (required)\n"
@@ -35,7 +38,12 @@ void cli_probe_usage(FILE *f)
 	      "  --cert FILE --key FILE client certificate chain and private key (PEM/DER)\n"
 	      "  --ssl-mode MODE        disable | require | verify-ca | verify-full\n"
 	      "                         (default: verify-full)\n"
-	      "  --tls VER              1.2 | 1.3 | auto (default: auto)\n"
+	      "  --tls VER              1.2 | 1.3 | auto (default: auto: TLS 1.3, and\n"
+	      "                         TLS 1.2 on a new connection if the server\n"
+	      "                         refuses 1.3)\n"
+	      "  --resume N             connect N more times, resuming the session with\n"
+	      "                         the ticket of the previous one (TLS 1.3); prints\n"
+	      "                         one block per connection, after `connection: K`\n"
 	      "  --max-frag N           512 | 1024 | 2048 | 4096 | 16384: record size,\n"
 	      "                         asks for max_fragment_length below 16384\n"
 	      "  --timeout MS           connect and handshake timeout (default 10000)\n"
@@ -86,6 +94,8 @@ static uint8_t iobuf[MOOR_TLS_BUFSIZE_FULL];
 static moor_tls tls;
 static moor_posix_tcp tcp;
 static moor_fault fault;
+static moor_fault_config fault_cfg;
+static moor_tls13_ticket ticket;
 static moor_credentials creds;
 static uint8_t cred_cert[CLI_FILE_MAX];
 static uint8_t cred_key[CLI_FILE_MAX];
@@ -94,7 +104,7 @@ static uint8_t peer_dn[CLI_DN_MAX];
 
 typedef struct probe_args {
 	const char *host, *sni, *cacert, *cert, *key;
-	unsigned long port, frag, timeout_ms;
+	unsigned long port, frag, timeout_ms, resume;
 	int time_floor;              /* --time-floor */
 	moor_ssl_mode mode;
 	uint16_t vmin, vmax;
@@ -179,6 +189,10 @@ static int parse_args(int argc, char **argv, probe_args *a)
 			} else {
 				return usage_error("bad --tls (1.2, 1.3, auto)", v);
 			}
+		} else if (OPT("--resume")) {
+			if (r < 0) return usage_error("missing value", NULL);
+			if (cli_parse_ulong(v, 0, 100, &a->resume) != 0)
+				return usage_error("bad --resume (0..100)", v);
 		} else if (OPT("--max-frag")) {
 			if (r < 0) return usage_error("missing value", NULL);
 			if (cli_parse_ulong(v, 512, 16384, &a->frag) != 0 ||
@@ -249,21 +263,94 @@ static void print_result(const probe_args *a, const moor_tls_config *cfg,
 	printf("record_limit: %u\n", (unsigned)info->record_limit);
 	printf("verify: %s\n", moor_ssl_mode_name(a->mode));
 	printf("max_record_in: %lu\n", (unsigned long)rs->max_record);
+	printf("resumed: %s\n", info->resumed ? "yes" : "no");
+	printf("hrr: %s\n", info->hrr ? "yes" : "no");
+	printf("fallback: %s\n", info->fell_back ? "yes" : "no");
+	printf("tickets: %u\n", moor_tls_tickets(&tls));
+}
+
+typedef struct probe_conn {
+	const probe_args *a;
+	const moor_platform *plat;
+	rec_scan rs;
+} probe_conn;
+
+/* TCP connect, wrapped in the record-scanning fault transport. */
+static int open_lower(probe_conn *pc, moor_transport **lower, uint32_t timeout_ms)
+{
+	int st = moor_posix_tcp_connect(&tcp, pc->plat, pc->a->host,
+		(uint16_t)pc->a->port, timeout_ms);
+
+	if (st != MOOR_OK)
+		return st;
+	memset(&pc->rs, 0, sizeof pc->rs);
+	moor_fault_config_default(&fault_cfg);
+	if (pc->a->mode != MOOR_SSL_DISABLE) {
+		fault_cfg.on_recv = rec_scan_feed;
+		fault_cfg.observer_ctx = &pc->rs;
+	}
+	moor_fault_init(&fault, &tcp.base, &fault_cfg);
+	*lower = &fault.base;
+	return MOOR_OK;
+}
+
+/* The TLS 1.2 fallback's new connection. */
+static int reconnect(void *ctx, moor_transport **lower, uint32_t timeout_ms)
+{
+	return open_lower(ctx, lower, timeout_ms);
+}
+
+/* One connection: handshake, wait for a ticket (TLS 1.3), print, close. */
+static int probe_once(probe_conn *pc, moor_tls_config *cfg)
+{
+	const probe_args *a = pc->a;
+	moor_transport *lower;
+	int st;
+
+	st = moor_tls_init(&tls, cfg, pc->plat, iobuf, MOOR_TLS_BUFSIZE(a->frag));
+	if (st != MOOR_OK)
+		return st;
+	st = open_lower(pc, &lower, (uint32_t)a->timeout_ms);
+	if (st != MOOR_OK)
+		return st;
+	st = moor_tls_handshake(&tls, lower, (uint32_t)a->timeout_ms);
+	if (st == MOOR_OK && moor_tls_get_info(&tls)->version == MOOR_TLS_1_3) {
+		uint32_t deadline = pc->plat->now_ms(pc->plat->ctx) + 2000;
+		uint32_t left;
+
+		while (moor_tls_tickets(&tls) == 0
+			&& (left = moor_ms_left(pc->plat, deadline)) > 0) {
+			st = moor_tls_poll(&tls, left);
+			if (st != 0)
+				break;
+		}
+		if (st > 0)
+			st = MOOR_OK;  /* application data came first */
+	}
+	if (st != MOOR_OK) {
+		moor_transport_close(&fault.base);
+		return st;
+	}
+	print_result(a, cfg, &pc->rs);
+	fflush(stdout);
+	moor_tls_close(&tls, 1000);
+	return MOOR_OK;
 }
 
 int cli_probe(int argc, char **argv)
 {
 	probe_args a;
 	moor_tls_config cfg;
-	moor_fault_config fc;
-	rec_scan rs;
-	const moor_platform *plat;
+	probe_conn pc;
+	unsigned long k;
 	int rc, st;
 
 	rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		return rc;
-	plat = moor_posix_platform(a.verbose);
+	memset(&pc, 0, sizeof pc);
+	pc.a = &a;
+	pc.plat = moor_posix_platform(a.verbose);
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.mode = a.mode;
@@ -273,6 +360,9 @@ int cli_probe(int argc, char **argv)
 	cfg.time_policy = a.time_floor ? MOOR_TIME_USE_FLOOR : MOOR_TIME_FAIL_CLOSED;
 	cfg.peer_dn = peer_dn;
 	cfg.peer_dn_cap = sizeof peer_dn;
+	cfg.reconnect = reconnect;
+	cfg.reconnect_ctx = &pc;
+	cfg.ticket = &ticket;
 	if (a.cacert != NULL) {
 		st = cli_load_anchors(a.cacert, &cfg.anchors);
 		if (st != MOOR_OK) {
@@ -286,34 +376,16 @@ int cli_probe(int argc, char **argv)
 		cfg.client = &creds;
 	}
 
-	st = moor_tls_init(&tls, &cfg, plat, iobuf, MOOR_TLS_BUFSIZE(a.frag));
-	if (st != MOOR_OK) {
-		cli_print_status(NULL, st);
-		return CLI_EXIT_FAIL;
+	for (k = 0; k <= a.resume; k++) {
+		if (a.resume > 0)
+			printf("connection: %lu\n", k + 1);
+		st = probe_once(&pc, &cfg);
+		if (st != MOOR_OK) {
+			fflush(stdout);
+			cli_print_status(NULL, st);
+			return CLI_EXIT_FAIL;
+		}
 	}
-	st = moor_posix_tcp_connect(&tcp, plat, a.host, (uint16_t)a.port,
-		(uint32_t)a.timeout_ms);
-	if (st != MOOR_OK) {
-		cli_print_status(NULL, st);
-		return CLI_EXIT_FAIL;
-	}
-
-	memset(&rs, 0, sizeof rs);
-	moor_fault_config_default(&fc);
-	if (a.mode != MOOR_SSL_DISABLE) {
-		fc.on_recv = rec_scan_feed;
-		fc.observer_ctx = &rs;
-	}
-	moor_fault_init(&fault, &tcp.base, &fc);
-
-	st = moor_tls_handshake(&tls, &fault.base, (uint32_t)a.timeout_ms);
-	if (st != MOOR_OK) {
-		cli_print_status(NULL, st);
-		moor_transport_close(&fault.base);
-		return CLI_EXIT_FAIL;
-	}
-	print_result(&a, &cfg, &rs);
-	fflush(stdout);
-	moor_tls_close(&tls, 1000);
+	memset(&ticket, 0, sizeof ticket);
 	return CLI_EXIT_OK;
 }

@@ -41,7 +41,92 @@ static moor_tls *self(moor_transport *t)
 
 static br_ssl_engine_context *eng(moor_tls *tls)
 {
-	return &tls->sc.eng;
+	return &tls->u.sc.eng;
+}
+
+/* One driver for both engines: the TLS 1.3 engine's state bits are
+ * BearSSL's. */
+#if MOOR_TLS13_CLOSED != BR_SSL_CLOSED || MOOR_TLS13_SENDREC != BR_SSL_SENDREC \
+	|| MOOR_TLS13_RECVREC != BR_SSL_RECVREC || MOOR_TLS13_SENDAPP != BR_SSL_SENDAPP \
+	|| MOOR_TLS13_RECVAPP != BR_SSL_RECVAPP
+#error "TLS 1.3 engine state bits must equal BearSSL's"
+#endif
+
+static unsigned e_state(moor_tls *tls)
+{
+	return tls->v13 ? moor_tls13_state(&tls->u.e13) : br_ssl_engine_current_state(eng(tls));
+}
+
+static unsigned char *e_sendrec_buf(moor_tls *tls, size_t *len)
+{
+	return tls->v13 ? moor_tls13_sendrec_buf(&tls->u.e13, len)
+		: br_ssl_engine_sendrec_buf(eng(tls), len);
+}
+
+static void e_sendrec_ack(moor_tls *tls, size_t len)
+{
+	if (tls->v13)
+		moor_tls13_sendrec_ack(&tls->u.e13, len);
+	else
+		br_ssl_engine_sendrec_ack(eng(tls), len);
+}
+
+static unsigned char *e_recvrec_buf(moor_tls *tls, size_t *len)
+{
+	return tls->v13 ? moor_tls13_recvrec_buf(&tls->u.e13, len)
+		: br_ssl_engine_recvrec_buf(eng(tls), len);
+}
+
+static void e_recvrec_ack(moor_tls *tls, size_t len)
+{
+	if (tls->v13)
+		moor_tls13_recvrec_ack(&tls->u.e13, len);
+	else
+		br_ssl_engine_recvrec_ack(eng(tls), len);
+}
+
+static unsigned char *e_sendapp_buf(moor_tls *tls, size_t *len)
+{
+	return tls->v13 ? moor_tls13_sendapp_buf(&tls->u.e13, len)
+		: br_ssl_engine_sendapp_buf(eng(tls), len);
+}
+
+static void e_sendapp_ack(moor_tls *tls, size_t len)
+{
+	if (tls->v13)
+		moor_tls13_sendapp_ack(&tls->u.e13, len);
+	else
+		br_ssl_engine_sendapp_ack(eng(tls), len);
+}
+
+static unsigned char *e_recvapp_buf(moor_tls *tls, size_t *len)
+{
+	return tls->v13 ? moor_tls13_recvapp_buf(&tls->u.e13, len)
+		: br_ssl_engine_recvapp_buf(eng(tls), len);
+}
+
+static void e_recvapp_ack(moor_tls *tls, size_t len)
+{
+	if (tls->v13)
+		moor_tls13_recvapp_ack(&tls->u.e13, len);
+	else
+		br_ssl_engine_recvapp_ack(eng(tls), len);
+}
+
+static void e_flush(moor_tls *tls)
+{
+	if (tls->v13)
+		moor_tls13_flush(&tls->u.e13);
+	else
+		br_ssl_engine_flush(eng(tls), 0);
+}
+
+static void e_close(moor_tls *tls)
+{
+	if (tls->v13)
+		moor_tls13_close(&tls->u.e13);
+	else
+		br_ssl_engine_close(eng(tls));
 }
 
 int moor_tls_map_br_error(int e)
@@ -99,7 +184,19 @@ static int fail(moor_tls *tls, int st)
 /* The engine stopped: turn its verdict into a status. */
 static int engine_closed(moor_tls *tls)
 {
-	int e = br_ssl_engine_last_error(eng(tls));
+	int e;
+
+	if (tls->v13) {
+		e = moor_tls13_last_error(&tls->u.e13);
+		if (e == 0) {
+			if (tls->err == 0)
+				tls->err = MOOR_ERR_CLOSED;
+			tls->state = ST_CLOSED;
+			return tls->err;
+		}
+		return fail(tls, e);
+	}
+	e = br_ssl_engine_last_error(eng(tls));
 
 	if (e == BR_ERR_OK) {
 		/* Orderly: the peer's close_notify (or ours completed). */
@@ -129,21 +226,21 @@ static int pump(moor_tls *tls)
 
 		if (tls->err != 0)
 			return tls->err;
-		st = br_ssl_engine_current_state(eng(tls));
+		st = e_state(tls);
 		if (st & BR_SSL_CLOSED)
 			return engine_closed(tls);
 		if (st & BR_SSL_SENDREC) {
-			buf = br_ssl_engine_sendrec_buf(eng(tls), &len);
+			buf = e_sendrec_buf(tls, &len);
 			r = moor_transport_send(tls->lower, buf, len);
 			if (r < 0)
 				return fail(tls, r);
 			if (r > 0) {
-				br_ssl_engine_sendrec_ack(eng(tls), (size_t)r);
+				e_sendrec_ack(tls, (size_t)r);
 				moved = 1;
 			}
 		}
 		if (st & BR_SSL_RECVREC) {
-			buf = br_ssl_engine_recvrec_buf(eng(tls), &len);
+			buf = e_recvrec_buf(tls, &len);
 			r = moor_transport_recv(tls->lower, buf, len);
 			if (r == MOOR_ERR_CLOSED) {
 				/* TCP ended without close_notify. */
@@ -153,7 +250,7 @@ static int pump(moor_tls *tls)
 			if (r < 0)
 				return fail(tls, r);
 			if (r > 0) {
-				br_ssl_engine_recvrec_ack(eng(tls), (size_t)r);
+				e_recvrec_ack(tls, (size_t)r);
 				moved = 1;
 			}
 		}
@@ -183,7 +280,7 @@ static int tls_send(moor_transport *t, const uint8_t *data, size_t len)
 	r = pump(tls);
 	if (r < 0)
 		return r;
-	buf = br_ssl_engine_sendapp_buf(eng(tls), &avail);
+	buf = e_sendapp_buf(tls, &avail);
 	if (buf == NULL)
 		return 0;
 	if (avail > len)
@@ -191,10 +288,10 @@ static int tls_send(moor_transport *t, const uint8_t *data, size_t len)
 	if (avail > 0x7fffffff)
 		avail = 0x7fffffff;
 	memcpy(buf, data, avail);
-	br_ssl_engine_sendapp_ack(eng(tls), avail);
+	e_sendapp_ack(tls, avail);
 	/* One record per call: send() is handed whole messages by the
 	 * protocols, and a record should not wait for more data. */
-	br_ssl_engine_flush(eng(tls), 0);
+	e_flush(tls);
 	r = pump(tls);
 	if (r < 0)
 		return r;
@@ -217,14 +314,14 @@ static int tls_recv(moor_transport *t, uint8_t *out, size_t len)
 	for (;;) {
 		/* Data decrypted before a failure (say, a FIN without
 		 * close_notify) is delivered first; the error comes next. */
-		buf = br_ssl_engine_recvapp_buf(eng(tls), &avail);
+		buf = e_recvapp_buf(tls, &avail);
 		if (buf != NULL) {
 			if (avail > len)
 				avail = len;
 			if (avail > 0x7fffffff)
 				avail = 0x7fffffff;
 			memcpy(out, buf, avail);
-			br_ssl_engine_recvapp_ack(eng(tls), avail);
+			e_recvapp_ack(tls, avail);
 			return (int)avail;
 		}
 		if (r <= 0)
@@ -244,11 +341,11 @@ static int tls_flush(moor_transport *t)
 		return tls->err;
 	if (tls->state != ST_OPEN)
 		return MOOR_ERR_STATE;
-	br_ssl_engine_flush(eng(tls), 0);
+	e_flush(tls);
 	r = pump(tls);
 	if (r < 0)
 		return r;
-	if (br_ssl_engine_current_state(eng(tls)) & BR_SSL_SENDREC)
+	if (e_state(tls) & BR_SSL_SENDREC)
 		return 1;
 	return moor_transport_flush(tls->lower);
 }
@@ -269,7 +366,7 @@ static int tls_wait(moor_transport *t, unsigned events, uint32_t timeout_ms)
 		uint32_t left;
 		int r = pump(tls);
 
-		st = br_ssl_engine_current_state(eng(tls));
+		st = e_state(tls);
 		if ((events & MOOR_IO_READ) && (st & BR_SSL_RECVAPP))
 			return MOOR_IO_READ; /* even if an error follows the data */
 		if (r < 0)
@@ -342,47 +439,17 @@ static unsigned frag_for(size_t len)
 	return 0;
 }
 
-int moor_tls_init(moor_tls *tls, const moor_tls_config *cfg,
-	const moor_platform *plat, uint8_t *buf, size_t buf_len)
+/* Set up BearSSL's TLS 1.2 client engine over the session's buffer. */
+static int setup12(moor_tls *tls)
 {
-	br_ssl_engine_context *e;
+	const moor_tls_config *cfg = tls->cfg;
+	br_ssl_engine_context *e = eng(tls);
+	unsigned frag = tls->info.record_limit;
 	uint8_t seed[32];
-	unsigned frag;
-	uint16_t vmin, vmax;
 	int r;
 
-	if (tls == NULL || cfg == NULL || plat == NULL || plat->now_ms == NULL)
-		return MOOR_ERR_INVALID_ARG;
-	memset(tls, 0, sizeof *tls);
-	tls->base.vtable = &tls_class;
-	tls->plat = plat;
-	tls->cfg = cfg;
-	tls->info.anchor_index = -1;
-	if ((unsigned)cfg->mode > MOOR_SSL_DISABLE || (unsigned)cfg->time_policy > MOOR_TIME_USE_FLOOR)
-		return MOOR_ERR_INVALID_ARG;
-	if (cfg->mode == MOOR_SSL_DISABLE)
-		return MOOR_OK;
-
-	vmin = cfg->version_min ? cfg->version_min : MOOR_TLS_1_2;
-	vmax = cfg->version_max ? cfg->version_max : MOOR_TLS_1_2;
-	if (vmin > vmax || vmin < MOOR_TLS_1_2 || vmax > MOOR_TLS_1_3)
-		return MOOR_ERR_CONFIG;
-	if (vmin > MOOR_TLS_1_2)
-		return MOOR_ERR_UNSUPPORTED; /* TLS 1.3 engine not built in yet */
-	if (cfg->mode == MOOR_SSL_VERIFY_FULL && cfg->server_name == NULL)
-		return MOOR_ERR_CONFIG;
-	if (cfg->server_name != NULL && strlen(cfg->server_name) > 255)
-		return MOOR_ERR_CONFIG;
-	if (buf == NULL)
-		return MOOR_ERR_INVALID_ARG;
-	frag = frag_for(buf_len);
-	if (frag == 0)
-		return MOOR_ERR_BUFFER_TOO_SMALL;
-	if (plat->entropy == NULL)
-		return MOOR_ERR_NO_ENTROPY;
-
-	e = eng(tls);
-	br_ssl_client_zero(&tls->sc);
+	tls->v13 = 0;
+	br_ssl_client_zero(&tls->u.sc);
 	br_ssl_engine_set_versions(e, BR_TLS12, BR_TLS12);
 	br_ssl_engine_set_suites(e, suites, sizeof suites / sizeof suites[0]);
 	br_ssl_engine_set_default_rsavrfy(e);
@@ -403,13 +470,13 @@ int moor_tls_init(moor_tls *tls, const moor_tls_config *cfg,
 	if (cfg->client != NULL) {
 		const moor_credentials *cr = cfg->client;
 
-		if (cr->chain_len == 0)
-			return MOOR_ERR_CONFIG;
+		if (cr->sign != NULL)
+			return MOOR_ERR_UNSUPPORTED;  /* signing hooks: TLS 1.3 only */
 		if (cr->key_type == BR_KEYTYPE_RSA) {
-			br_ssl_client_set_single_rsa(&tls->sc, cr->chain, cr->chain_len,
+			br_ssl_client_set_single_rsa(&tls->u.sc, cr->chain, cr->chain_len,
 				&cr->rsa, br_rsa_pkcs1_sign_get_default());
 		} else if (cr->key_type == BR_KEYTYPE_EC) {
-			br_ssl_client_set_single_ec(&tls->sc, cr->chain, cr->chain_len,
+			br_ssl_client_set_single_ec(&tls->u.sc, cr->chain, cr->chain_len,
 				&cr->ec, BR_KEYTYPE_SIGN, 0, br_ec_get_default(),
 				br_ecdsa_sign_asn1_get_default());
 		} else {
@@ -419,13 +486,12 @@ int moor_tls_init(moor_tls *tls, const moor_tls_config *cfg,
 
 	/* In and out buffers sized for `frag`: a smaller frag makes BearSSL
 	 * ask the server for max_fragment_length. */
-	tls->iobuf = buf;
-	tls->iobuf_len = buf_len;
-	br_ssl_engine_set_buffers_bidi(e, buf, buf_len - (frag + MOOR_TLS_OUT_OVERHEAD),
-		buf + buf_len - (frag + MOOR_TLS_OUT_OVERHEAD), frag + MOOR_TLS_OUT_OVERHEAD);
-	tls->info.record_limit = (uint16_t)frag;
+	br_ssl_engine_set_buffers_bidi(e, tls->iobuf,
+		tls->iobuf_len - (frag + MOOR_TLS_OUT_OVERHEAD),
+		tls->iobuf + tls->iobuf_len - (frag + MOOR_TLS_OUT_OVERHEAD),
+		frag + MOOR_TLS_OUT_OVERHEAD);
 
-	r = plat->entropy(plat->ctx, seed, sizeof seed);
+	r = tls->plat->entropy(tls->plat->ctx, seed, sizeof seed);
 	if (r != MOOR_OK) {
 		memset(seed, 0, sizeof seed);
 		return MOOR_ERR_NO_ENTROPY;
@@ -435,6 +501,78 @@ int moor_tls_init(moor_tls *tls, const moor_tls_config *cfg,
 	if (br_ssl_engine_last_error(e) != BR_ERR_OK)
 		return moor_tls_map_br_error(br_ssl_engine_last_error(e));
 	return MOOR_OK;
+}
+
+/* Set up our TLS 1.3 engine over the session's buffer. */
+static int setup13(moor_tls *tls)
+{
+	const moor_tls_config *cfg = tls->cfg;
+	unsigned frag = tls->info.record_limit;
+	size_t out_len = frag + MOOR_TLS_OUT_OVERHEAD;
+	moor_tls13_params p;
+
+	memset(&p, 0, sizeof p);
+	p.server_name = tls->sni;
+	p.x509 = &tls->x509;
+	p.client = cfg->client;
+	p.ticket = cfg->ticket;
+	p.groups = cfg->groups;
+	p.n_groups = cfg->n_groups;
+	p.n_shares = cfg->key_shares;
+	tls->v13 = 1;
+	return moor_tls13_init(&tls->u.e13, &p, tls->plat, tls->iobuf,
+		tls->iobuf_len - out_len, tls->iobuf + tls->iobuf_len - out_len, out_len, frag);
+}
+
+int moor_tls_init(moor_tls *tls, const moor_tls_config *cfg,
+	const moor_platform *plat, uint8_t *buf, size_t buf_len)
+{
+	unsigned frag;
+	uint16_t vmin, vmax;
+	int r;
+
+	if (tls == NULL || cfg == NULL || plat == NULL || plat->now_ms == NULL)
+		return MOOR_ERR_INVALID_ARG;
+	memset(tls, 0, sizeof *tls);
+	tls->base.vtable = &tls_class;
+	tls->plat = plat;
+	tls->cfg = cfg;
+	tls->info.anchor_index = -1;
+	if ((unsigned)cfg->mode > MOOR_SSL_DISABLE || (unsigned)cfg->time_policy > MOOR_TIME_USE_FLOOR)
+		return MOOR_ERR_INVALID_ARG;
+	if (cfg->mode == MOOR_SSL_DISABLE)
+		return MOOR_OK;
+
+	vmin = cfg->version_min ? cfg->version_min : MOOR_TLS_1_2;
+	vmax = cfg->version_max ? cfg->version_max : MOOR_TLS_1_3;
+	if (vmin > vmax || vmin < MOOR_TLS_1_2 || vmax > MOOR_TLS_1_3)
+		return MOOR_ERR_CONFIG;
+	tls->vmin = vmin;
+	tls->vmax = vmax;
+	if (cfg->mode == MOOR_SSL_VERIFY_FULL && cfg->server_name == NULL)
+		return MOOR_ERR_CONFIG;
+	if (cfg->server_name != NULL && strlen(cfg->server_name) > 255)
+		return MOOR_ERR_CONFIG;
+	if (cfg->client != NULL && cfg->client->chain_len == 0)
+		return MOOR_ERR_CONFIG;
+	if (buf == NULL)
+		return MOOR_ERR_INVALID_ARG;
+	frag = frag_for(buf_len);
+	if (frag == 0)
+		return MOOR_ERR_BUFFER_TOO_SMALL;
+	if (plat->entropy == NULL)
+		return MOOR_ERR_NO_ENTROPY;
+	tls->sni = cfg->server_name;
+	if (tls->sni != NULL && is_ip_literal(tls->sni))
+		tls->sni = NULL; /* RFC 6066: no IP literals in SNI */
+
+	tls->iobuf = buf;
+	tls->iobuf_len = buf_len;
+	tls->info.record_limit = (uint16_t)frag;
+	r = vmax == MOOR_TLS_1_3 ? setup13(tls) : setup12(tls);
+	if (r == MOOR_ERR_CONFIG || r == MOOR_ERR_INVALID_ARG)
+		return MOOR_ERR_CONFIG;
+	return r;
 }
 
 /* "Now" for certificate validation, following the time policy. */
@@ -457,15 +595,82 @@ static int validation_time(moor_tls *tls, int64_t *now)
 	return MOOR_ERR_TIME_UNKNOWN;
 }
 
+/* Pump until the engine can carry application data, or fails. */
+static int run_handshake(moor_tls *tls, uint32_t deadline)
+{
+	const moor_platform *p = tls->plat;
+
+	for (;;) {
+		unsigned st;
+		uint32_t left;
+		int r = pump(tls);
+
+		if (r < 0)
+			return r;
+		st = e_state(tls);
+		if (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP))
+			return MOOR_OK;
+		left = moor_ms_left(p, deadline);
+		if (left == 0)
+			return fail(tls, MOOR_ERR_TIMEOUT);
+		r = tls_wait(&tls->base, MOOR_IO_READ | MOOR_IO_WRITE, left);
+		if (r < 0)
+			return r;
+	}
+}
+
+/* "DOWNGRD" + 01 / 00 at the end of a server random (RFC 8446 4.1.3). */
+static int has_downgrade_sentinel(const unsigned char *random)
+{
+	static const uint8_t s[7] = { 0x44, 0x4f, 0x57, 0x4e, 0x47, 0x52, 0x44 };
+
+	return memcmp(random + 24, s, 7) == 0 && random[31] <= 1;
+}
+
+/* The TLS 1.3 attempt was refused: TLS 1.2 on a fresh connection. */
+static int fall_back(moor_tls *tls, uint32_t deadline)
+{
+	const moor_tls_config *cfg = tls->cfg;
+	moor_transport *lower = NULL;
+	int r;
+
+	moor_tls13_wipe(&tls->u.e13);
+	if (cfg->reconnect == NULL) {
+		moor_log(tls->plat, MOOR_LOG_WARN, "tls",
+			"server has no TLS 1.3 and no reconnect hook is set: no fallback to TLS 1.2", 0);
+		return MOOR_ERR_TLS_VERSION;
+	}
+	moor_log(tls->plat, MOOR_LOG_INFO, "tls", "server refused TLS 1.3: TLS 1.2 on a new connection", 0);
+	moor_transport_close(tls->lower);
+	r = cfg->reconnect(cfg->reconnect_ctx, &lower, moor_ms_left(tls->plat, deadline));
+	if (r != MOOR_OK)
+		return r;
+	if (lower == NULL)
+		return MOOR_ERR_INTERNAL;
+	tls->lower = lower;
+	tls->err = 0;
+	tls->state = ST_HANDSHAKE;
+	r = setup12(tls);
+	if (r != MOOR_OK)
+		return r;
+	if (!br_ssl_client_reset(&tls->u.sc, tls->sni, 0))
+		return engine_closed(tls);
+	r = run_handshake(tls, deadline);
+	if (r != MOOR_OK)
+		return r;
+	if (has_downgrade_sentinel(eng(tls)->server_random))
+		return MOOR_ERR_TLS_DOWNGRADE;
+	tls->info.fell_back = 1;
+	return MOOR_OK;
+}
+
 int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms)
 {
 	const moor_tls_config *cfg;
 	const moor_platform *p;
 	const moor_anchors *anchors;
-	br_ssl_session_parameters sp;
 	uint32_t deadline;
 	int64_t now;
-	const char *sni;
 	int r;
 
 	if (tls == NULL || lower == NULL || tls->cfg == NULL)
@@ -489,42 +694,81 @@ int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms
 	moor_x509_init(&tls->x509, anchors, cfg->mode, now, cfg->peer_dn, cfg->peer_dn_cap);
 	tls->x509.expected_host = cfg->server_name;
 
-	sni = cfg->server_name;
-	if (sni != NULL && is_ip_literal(sni))
-		sni = NULL; /* RFC 6066: no IP literals in SNI */
 	tls->state = ST_HANDSHAKE;
-	if (!br_ssl_client_reset(&tls->sc, sni, 0))
-		return engine_closed(tls);
-
 	deadline = p->now_ms(p->ctx) + timeout_ms;
-	for (;;) {
-		unsigned st;
-		uint32_t left;
-
-		r = pump(tls);
-		if (r < 0)
+	if (tls->v13) {
+		r = moor_tls13_start(&tls->u.e13);
+		if (r != MOOR_OK)
+			return fail(tls, r);
+		r = run_handshake(tls, deadline);
+		if (r == MOOR_ERR_TLS_VERSION || r == MOOR_STATUS_ALERT_RECEIVED(MOOR_ALERT_PROTOCOL_VERSION)) {
+			if (tls->u.e13.fallback_ok && tls->vmin <= MOOR_TLS_1_2) {
+				/* Flush our protocol_version alert, best effort. */
+				moor_io_flush(tls->lower, p, 0);
+				r = fall_back(tls, deadline);
+				if (r != MOOR_OK)
+					return fail(tls, r);
+			} else {
+				/* TLS 1.2 not allowed (or a refusal after an HRR,
+				 * which a 1.2-only server never sends). */
+				tls->err = MOOR_ERR_TLS_VERSION;
+				return tls->err;
+			}
+		} else if (r != MOOR_OK) {
 			return r;
-		st = br_ssl_engine_current_state(eng(tls));
-		if (st & (BR_SSL_SENDAPP | BR_SSL_RECVAPP))
-			break;
-		left = moor_ms_left(p, deadline);
-		if (left == 0)
-			return fail(tls, MOOR_ERR_TIMEOUT);
-		r = tls_wait(&tls->base, MOOR_IO_READ | MOOR_IO_WRITE, left);
-		if (r < 0)
+		}
+	} else {
+		if (!br_ssl_client_reset(&tls->u.sc, tls->sni, 0))
+			return engine_closed(tls);
+		r = run_handshake(tls, deadline);
+		if (r != MOOR_OK)
 			return r;
 	}
 
 	tls->state = ST_OPEN;
-	br_ssl_engine_get_session_parameters(eng(tls), &sp);
-	tls->info.version = br_ssl_engine_get_version(eng(tls));
-	tls->info.cipher_suite = sp.cipher_suite;
-	tls->info.group = (uint16_t)br_ssl_engine_get_ecdhe_curve(eng(tls));
-	tls->info.anchor_index = tls->x509.anchor_index;
-	tls->info.peer_dn_len = tls->x509.dn_overflow ? 0 : tls->x509.dn_len;
-	tls->info.resumed = 0;
+	if (tls->v13) {
+		moor_tls13_engine *e = &tls->u.e13;
+
+		tls->info.version = MOOR_TLS_1_3;
+		tls->info.cipher_suite = e->suite;
+		tls->info.group = e->group;
+		tls->info.resumed = e->resumed;
+		tls->info.hrr = e->hrr;
+		tls->info.record_limit = e->frag;
+	} else {
+		br_ssl_session_parameters sp;
+
+		br_ssl_engine_get_session_parameters(eng(tls), &sp);
+		tls->info.version = br_ssl_engine_get_version(eng(tls));
+		tls->info.cipher_suite = sp.cipher_suite;
+		tls->info.group = (uint16_t)br_ssl_engine_get_ecdhe_curve(eng(tls));
+		tls->info.resumed = 0;
+	}
+	if (!tls->info.resumed) {
+		tls->info.anchor_index = tls->x509.anchor_index;
+		tls->info.peer_dn_len = tls->x509.dn_overflow ? 0 : tls->x509.dn_len;
+	}
 	moor_log(p, MOOR_LOG_INFO, "tls", "handshake done, version", tls->info.version);
 	return MOOR_OK;
+}
+
+/* Tickets stored by the TLS 1.3 engine so far (0 with TLS 1.2). */
+unsigned moor_tls_tickets(const moor_tls *tls)
+{
+	return tls != NULL && tls->v13 ? tls->u.e13.tickets : 0;
+}
+
+/* Let the engine take in what the server sent after the handshake (a
+ * NewSessionTicket, a KeyUpdate, an alert) for up to `timeout_ms`,
+ * without reading application data. */
+int moor_tls_poll(moor_tls *tls, uint32_t timeout_ms)
+{
+	int r;
+
+	if (tls == NULL || tls->state != ST_OPEN)
+		return MOOR_ERR_STATE;
+	r = tls_wait(&tls->base, MOOR_IO_READ, timeout_ms);
+	return r < 0 ? r : (r & (int)MOOR_IO_READ);
 }
 
 void moor_tls_close(moor_tls *tls, uint32_t timeout_ms)
@@ -536,11 +780,11 @@ void moor_tls_close(moor_tls *tls, uint32_t timeout_ms)
 		return;
 	p = tls->plat;
 	if (tls->state == ST_OPEN && tls->err == 0) {
-		br_ssl_engine_close(eng(tls));
+		e_close(tls);
 		deadline = p->now_ms(p->ctx) + timeout_ms;
 		/* Flush our close_notify; do not wait for the peer's. */
 		for (;;) {
-			unsigned st = br_ssl_engine_current_state(eng(tls));
+			unsigned st = e_state(tls);
 			unsigned char *buf;
 			size_t len;
 			uint32_t left;
@@ -548,12 +792,12 @@ void moor_tls_close(moor_tls *tls, uint32_t timeout_ms)
 
 			if ((st & BR_SSL_CLOSED) || !(st & BR_SSL_SENDREC))
 				break;
-			buf = br_ssl_engine_sendrec_buf(eng(tls), &len);
+			buf = e_sendrec_buf(tls, &len);
 			r = moor_transport_send(tls->lower, buf, len);
 			if (r < 0)
 				break;
 			if (r > 0) {
-				br_ssl_engine_sendrec_ack(eng(tls), (size_t)r);
+				e_sendrec_ack(tls, (size_t)r);
 				continue;
 			}
 			left = moor_ms_left(p, deadline);

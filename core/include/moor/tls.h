@@ -24,7 +24,9 @@
  * until close(). Nothing is allocated.
  *
  * TLS 1.2 runs on BearSSL's client engine with ECDHE key exchange and
- * AES-GCM or ChaCha20-Poly1305 only.
+ * AES-GCM or ChaCha20-Poly1305 only; TLS 1.3 on moor's own engine
+ * (moor/tls13_engine.h). Both share the session's storage and the I/O
+ * buffer; only one runs at a time.
  */
 #ifndef MOOR_TLS_H
 #define MOOR_TLS_H
@@ -36,6 +38,7 @@
 
 #include "moor/config_defaults.h"
 #include "moor/platform.h"
+#include "moor/tls13_engine.h"
 #include "moor/transport.h"
 #include "moor/x509.h"
 
@@ -88,8 +91,36 @@ typedef struct moor_tls_config {
 	 * sent if the server asks). */
 	const moor_credentials *client;
 
-	/* Versions allowed: 0 = defaults (1.2 .. the highest built in). */
+	/*
+	 * Versions allowed: 0 = defaults (1.2 .. 1.3). With 1.3 allowed the
+	 * TLS 1.3 engine runs first. If 1.2 is allowed too and the server
+	 * answers with TLS 1.2 or a protocol_version alert, the session falls
+	 * back to TLS 1.2 on a fresh connection opened by `reconnect` (below);
+	 * the TLS 1.2 handshake then fails with MOOR_ERR_TLS_DOWNGRADE if the
+	 * server's random carries the RFC 8446 downgrade sentinel. Without a
+	 * reconnect hook the handshake fails with MOOR_ERR_TLS_VERSION: there
+	 * is never a silent fallback. See docs/tls-versions.md.
+	 */
 	uint16_t version_min, version_max;
+
+	/*
+	 * Open a new lower transport to the same server for the TLS 1.2
+	 * fallback (TCP connect; for MySQL/PostgreSQL also the plaintext
+	 * prelude up to the TLS upgrade). The session has already closed the
+	 * old one. Returns MOOR_OK and sets *lower, or a status that ends the
+	 * handshake. NULL = no fallback.
+	 */
+	int (*reconnect)(void *ctx, moor_transport **lower, uint32_t timeout_ms);
+	void *reconnect_ctx;
+
+	/* TLS 1.3: resumption ticket store (NULL = no resumption); key
+	 * exchange groups in preference order (NULL = x25519, secp256r1,
+	 * secp384r1) and how many key shares to send (0 = 1: the first group;
+	 * a server that prefers another group costs one HelloRetryRequest). */
+	moor_tls13_ticket *ticket;
+	const uint16_t *groups;
+	size_t n_groups;
+	unsigned key_shares;
 
 	/* What an unknown wall time means; 0 = MOOR_TIME_FAIL_CLOSED. */
 	moor_time_policy time_policy;
@@ -108,6 +139,8 @@ typedef struct moor_tls_info {
 	int anchor_index;        /* into the anchor set; -1 if not verified */
 	size_t peer_dn_len;      /* bytes of cfg->peer_dn used (0 if none) */
 	uint8_t resumed;         /* 1 if the session was resumed */
+	uint8_t fell_back;       /* 1 if TLS 1.3 was refused and 1.2 took over */
+	uint8_t hrr;             /* 1 if the server sent a HelloRetryRequest */
 } moor_tls_info;
 
 typedef struct moor_tls {
@@ -120,8 +153,14 @@ typedef struct moor_tls {
 	moor_tls_info info;
 	uint8_t *iobuf;
 	size_t iobuf_len;
+	const char *sni;                 /* server_name unless an IP literal */
+	uint16_t vmin, vmax;
 	moor_x509 x509;
-	br_ssl_client_context sc;
+	uint8_t v13;                     /* 1 while the TLS 1.3 engine runs */
+	union {
+		br_ssl_client_context sc;        /* TLS 1.2: BearSSL's engine */
+		moor_tls13_engine e13;           /* TLS 1.3: ours */
+	} u;
 } moor_tls;
 
 /*
@@ -149,6 +188,20 @@ int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms
  * the lower transport. Safe to call in any state.
  */
 void moor_tls_close(moor_tls *tls, uint32_t timeout_ms);
+
+/*
+ * Wait up to `timeout_ms` for what the server sends after the handshake
+ * and process it without taking application data: with TLS 1.3 the
+ * NewSessionTicket (resumption), a KeyUpdate, or the alert with which a
+ * server rejects our client certificate (TLS 1.3 servers verify it after
+ * the client's handshake is complete). Returns MOOR_IO_READ when
+ * application data is waiting, 0 when the time ran out, or the session's
+ * error.
+ */
+int moor_tls_poll(moor_tls *tls, uint32_t timeout_ms);
+
+/* NewSessionTickets stored into cfg->ticket during this session. */
+unsigned moor_tls_tickets(const moor_tls *tls);
 
 /* Negotiated parameters (NULL before a successful handshake). */
 const moor_tls_info *moor_tls_get_info(const moor_tls *tls);

@@ -103,6 +103,20 @@ typedef struct moor_credentials {
 	int key_type;                /* BR_KEYTYPE_RSA or BR_KEYTYPE_EC */
 	br_rsa_private_key rsa;      /* valid when key_type == BR_KEYTYPE_RSA */
 	br_ec_private_key ec;        /* valid when key_type == BR_KEYTYPE_EC */
+	/*
+	 * Optional private-key hook (TLS 1.3 only), for keys that never leave
+	 * a secure element. When set, the TLS 1.3 engine calls it instead of
+	 * using `rsa` / `ec`; key_type must still say which kind of key it is
+	 * (and for EC, ec.curve its curve: 23 = P-256, 24 = P-384; 0 means
+	 * P-256). It signs `hash` (hash_len bytes, already hashed with the
+	 * scheme's hash) for `scheme`: 0x0403 / 0x0503 (ECDSA, the signature
+	 * DER-encoded) or 0x0804 / 0x0805 / 0x0806 (RSA-PSS, salt as long as
+	 * the hash). Returns the signature length (> 0, at most sig_cap) or a
+	 * negative moor status, which fails the handshake.
+	 */
+	int (*sign)(void *ctx, unsigned scheme, const uint8_t *hash, size_t hash_len,
+		uint8_t *sig, size_t sig_cap);
+	void *sign_ctx;
 } moor_credentials;
 
 /*
