@@ -44,6 +44,9 @@ void cli_probe_usage(FILE *f)
 	      "  --resume N             connect N more times, resuming the session with\n"
 	      "                         the ticket of the previous one (TLS 1.3); prints\n"
 	      "                         one block per connection, after `connection: K`\n"
+	      "  --send TEXT            after the handshake, send TEXT and a newline\n"
+	      "  --recv N               then read N bytes and print them as `reply: ...`\n"
+	      "                         (bytes outside printable ASCII as \\xHH)\n"
 	      "  --max-frag N           512 | 1024 | 2048 | 4096 | 16384: record size,\n"
 	      "                         asks for max_fragment_length below 16384\n"
 	      "  --timeout MS           connect and handshake timeout (default 10000)\n"
@@ -103,7 +106,8 @@ static uint8_t cred_work[64u * 1024u];
 static uint8_t peer_dn[CLI_DN_MAX];
 
 typedef struct probe_args {
-	const char *host, *sni, *cacert, *cert, *key;
+	const char *host, *sni, *cacert, *cert, *key, *send;
+	unsigned long recv;
 	unsigned long port, frag, timeout_ms, resume;
 	int time_floor;              /* --time-floor */
 	moor_ssl_mode mode;
@@ -189,6 +193,13 @@ static int parse_args(int argc, char **argv, probe_args *a)
 			} else {
 				return usage_error("bad --tls (1.2, 1.3, auto)", v);
 			}
+		} else if (OPT("--send")) {
+			if (r < 0) return usage_error("missing value", NULL);
+			a->send = v;
+		} else if (OPT("--recv")) {
+			if (r < 0) return usage_error("missing value", NULL);
+			if (cli_parse_ulong(v, 1, 1048576, &a->recv) != 0)
+				return usage_error("bad --recv (1..1048576)", v);
 		} else if (OPT("--resume")) {
 			if (r < 0) return usage_error("missing value", NULL);
 			if (cli_parse_ulong(v, 0, 100, &a->resume) != 0)
@@ -300,6 +311,48 @@ static int reconnect(void *ctx, moor_transport **lower, uint32_t timeout_ms)
 	return open_lower(ctx, lower, timeout_ms);
 }
 
+/* --send / --recv: one line out, N bytes back. */
+static int exchange(probe_conn *pc)
+{
+	const probe_args *a = pc->a;
+	static uint8_t line[4096 + 1];
+	uint8_t buf[512];
+	unsigned long got = 0;
+	size_t n;
+	int st = MOOR_OK;
+
+	if (a->send != NULL) {
+		n = strlen(a->send);
+		if (n > sizeof line - 1)
+			n = sizeof line - 1;
+		memcpy(line, a->send, n);
+		line[n++] = '\n';
+		st = moor_io_send_all(&tls.base, pc->plat, line, n, (uint32_t)a->timeout_ms);
+	}
+	if (st != MOOR_OK || a->recv == 0)
+		return st;
+	printf("reply: ");
+	while (got < a->recv) {
+		size_t want = a->recv - got < sizeof buf ? a->recv - got : sizeof buf, i;
+		int r = moor_io_recv_some(&tls.base, pc->plat, buf, want, (uint32_t)a->timeout_ms);
+
+		if (r < 0) {
+			printf("\n");
+			return r;
+		}
+		for (i = 0; i < (size_t)r; i++) {
+			if (buf[i] >= 0x20 && buf[i] < 0x7f && buf[i] != '\\')
+				putchar(buf[i]);
+			else
+				printf("\\x%02x", buf[i]);
+		}
+		got += (unsigned long)r;
+	}
+	printf("\n");
+	fflush(stdout);
+	return MOOR_OK;
+}
+
 /* One connection: handshake, wait for a ticket (TLS 1.3), print, close. */
 static int probe_once(probe_conn *pc, moor_tls_config *cfg)
 {
@@ -333,6 +386,11 @@ static int probe_once(probe_conn *pc, moor_tls_config *cfg)
 	}
 	print_result(a, cfg, &pc->rs);
 	fflush(stdout);
+	st = exchange(pc);
+	if (st != MOOR_OK) {
+		moor_transport_close(&fault.base);
+		return st;
+	}
 	moor_tls_close(&tls, 1000);
 	return MOOR_OK;
 }
