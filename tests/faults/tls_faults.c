@@ -212,10 +212,21 @@ int main(int argc, char **argv)
 
 	/* 4. stalls: the deadline must fire */
 	for (n = 0; n < c.received; n += stall_step) {
+		counter rc = { 0, 0 };
+
 		moor_fault_config_default(&fc);
 		fc.stall_after_recv = n;
+		fc.on_recv = count_recv;
+		fc.observer_ctx = &rc;
 		st = handshake_once(&fc, 60, 0);
-		MOOR_CHECK_INT(st, MOOR_ERR_TIMEOUT);
+		/* TLS 1.3: the count of the clean run includes the tickets the
+		 * server sends right after our Finished, which the handshake
+		 * may read but does not need; a stall inside them is no stall
+		 * of the handshake. */
+		if (!(st == MOOR_OK && rc.received <= n))
+			MOOR_CHECK_INT(st, MOOR_ERR_TIMEOUT);
+		else
+			moor_test_checks++;
 	}
 
 	/* 5. nothing leaked */
