@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "moor/ec_small.h"
 #include "moor/status.h"
 #include "moor/tls.h"
 
@@ -19,6 +20,7 @@ enum {
 	ST_CLOSED        /* closed locally or failed */
 };
 
+#if MOOR_CONFIG_TLS12
 /* ECDHE with AEAD only. Order: what is cheapest on a microcontroller
  * first (AES-128-GCM is hardware-friendly, ChaCha20 fastest in software). */
 static const uint16_t suites[] = {
@@ -33,16 +35,25 @@ static const uint16_t suites[] = {
 	BR_TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
 #endif
 };
+#endif
 
 static moor_tls *self(moor_transport *t)
 {
 	return (moor_tls *)(void *)t;
 }
 
+#if MOOR_CONFIG_TLS12
+#define V13(tls) ((tls)->v13)
 static br_ssl_engine_context *eng(moor_tls *tls)
 {
 	return &tls->u.sc.eng;
 }
+#else
+/* Built without TLS 1.2: the TLS 1.3 engine always runs, and the
+ * compiler drops the BearSSL branches below as dead code. */
+#define V13(tls) 1
+#define eng(tls) ((br_ssl_engine_context *)NULL)
+#endif
 
 /* One driver for both engines: the TLS 1.3 engine's state bits are
  * BearSSL's. */
@@ -54,18 +65,18 @@ static br_ssl_engine_context *eng(moor_tls *tls)
 
 static unsigned e_state(moor_tls *tls)
 {
-	return tls->v13 ? moor_tls13_state(&tls->u.e13) : br_ssl_engine_current_state(eng(tls));
+	return V13(tls) ? moor_tls13_state(&tls->u.e13) : br_ssl_engine_current_state(eng(tls));
 }
 
 static unsigned char *e_sendrec_buf(moor_tls *tls, size_t *len)
 {
-	return tls->v13 ? moor_tls13_sendrec_buf(&tls->u.e13, len)
+	return V13(tls) ? moor_tls13_sendrec_buf(&tls->u.e13, len)
 		: br_ssl_engine_sendrec_buf(eng(tls), len);
 }
 
 static void e_sendrec_ack(moor_tls *tls, size_t len)
 {
-	if (tls->v13)
+	if (V13(tls))
 		moor_tls13_sendrec_ack(&tls->u.e13, len);
 	else
 		br_ssl_engine_sendrec_ack(eng(tls), len);
@@ -73,13 +84,13 @@ static void e_sendrec_ack(moor_tls *tls, size_t len)
 
 static unsigned char *e_recvrec_buf(moor_tls *tls, size_t *len)
 {
-	return tls->v13 ? moor_tls13_recvrec_buf(&tls->u.e13, len)
+	return V13(tls) ? moor_tls13_recvrec_buf(&tls->u.e13, len)
 		: br_ssl_engine_recvrec_buf(eng(tls), len);
 }
 
 static void e_recvrec_ack(moor_tls *tls, size_t len)
 {
-	if (tls->v13)
+	if (V13(tls))
 		moor_tls13_recvrec_ack(&tls->u.e13, len);
 	else
 		br_ssl_engine_recvrec_ack(eng(tls), len);
@@ -87,13 +98,13 @@ static void e_recvrec_ack(moor_tls *tls, size_t len)
 
 static unsigned char *e_sendapp_buf(moor_tls *tls, size_t *len)
 {
-	return tls->v13 ? moor_tls13_sendapp_buf(&tls->u.e13, len)
+	return V13(tls) ? moor_tls13_sendapp_buf(&tls->u.e13, len)
 		: br_ssl_engine_sendapp_buf(eng(tls), len);
 }
 
 static void e_sendapp_ack(moor_tls *tls, size_t len)
 {
-	if (tls->v13)
+	if (V13(tls))
 		moor_tls13_sendapp_ack(&tls->u.e13, len);
 	else
 		br_ssl_engine_sendapp_ack(eng(tls), len);
@@ -101,13 +112,13 @@ static void e_sendapp_ack(moor_tls *tls, size_t len)
 
 static unsigned char *e_recvapp_buf(moor_tls *tls, size_t *len)
 {
-	return tls->v13 ? moor_tls13_recvapp_buf(&tls->u.e13, len)
+	return V13(tls) ? moor_tls13_recvapp_buf(&tls->u.e13, len)
 		: br_ssl_engine_recvapp_buf(eng(tls), len);
 }
 
 static void e_recvapp_ack(moor_tls *tls, size_t len)
 {
-	if (tls->v13)
+	if (V13(tls))
 		moor_tls13_recvapp_ack(&tls->u.e13, len);
 	else
 		br_ssl_engine_recvapp_ack(eng(tls), len);
@@ -115,7 +126,7 @@ static void e_recvapp_ack(moor_tls *tls, size_t len)
 
 static void e_flush(moor_tls *tls)
 {
-	if (tls->v13)
+	if (V13(tls))
 		moor_tls13_flush(&tls->u.e13);
 	else
 		br_ssl_engine_flush(eng(tls), 0);
@@ -123,7 +134,7 @@ static void e_flush(moor_tls *tls)
 
 static void e_close(moor_tls *tls)
 {
-	if (tls->v13)
+	if (V13(tls))
 		moor_tls13_close(&tls->u.e13);
 	else
 		br_ssl_engine_close(eng(tls));
@@ -186,7 +197,7 @@ static int engine_closed(moor_tls *tls)
 {
 	int e;
 
-	if (tls->v13) {
+	if (V13(tls)) {
 		e = moor_tls13_last_error(&tls->u.e13);
 		if (e == 0) {
 			if (tls->err == 0)
@@ -399,6 +410,9 @@ static void tls_close(moor_transport *t)
 {
 	moor_tls *tls = self(t);
 
+	if (tls->v13)
+		moor_tls13_wipe(&tls->u.e13);
+
 	if (tls->lower != NULL)
 		moor_transport_close(tls->lower);
 	if (tls->state != ST_CLOSED) {
@@ -439,6 +453,7 @@ static unsigned frag_for(size_t len)
 	return 0;
 }
 
+#if MOOR_CONFIG_TLS12
 /* Set up BearSSL's TLS 1.2 client engine over the session's buffer. */
 static int setup12(moor_tls *tls)
 {
@@ -477,7 +492,7 @@ static int setup12(moor_tls *tls)
 				&cr->rsa, br_rsa_pkcs1_sign_get_default());
 		} else if (cr->key_type == BR_KEYTYPE_EC) {
 			br_ssl_client_set_single_ec(&tls->u.sc, cr->chain, cr->chain_len,
-				&cr->ec, BR_KEYTYPE_SIGN, 0, br_ec_get_default(),
+				&cr->ec, BR_KEYTYPE_SIGN, 0, MOOR_CONFIG_EC_IMPL,
 				br_ecdsa_sign_asn1_get_default());
 		} else {
 			return MOOR_ERR_BAD_KEY;
@@ -502,6 +517,7 @@ static int setup12(moor_tls *tls)
 		return moor_tls_map_br_error(br_ssl_engine_last_error(e));
 	return MOOR_OK;
 }
+#endif
 
 /* Set up our TLS 1.3 engine over the session's buffer. */
 static int setup13(moor_tls *tls)
@@ -519,6 +535,7 @@ static int setup13(moor_tls *tls)
 	p.groups = cfg->groups;
 	p.n_groups = cfg->n_groups;
 	p.n_shares = cfg->key_shares;
+	p.ec = MOOR_CONFIG_EC_IMPL;
 	tls->v13 = 1;
 	return moor_tls13_init(&tls->u.e13, &p, tls->plat, tls->iobuf,
 		tls->iobuf_len - out_len, tls->iobuf + tls->iobuf_len - out_len, out_len, frag);
@@ -545,6 +562,10 @@ int moor_tls_init(moor_tls *tls, const moor_tls_config *cfg,
 
 	vmin = cfg->version_min ? cfg->version_min : MOOR_TLS_1_2;
 	vmax = cfg->version_max ? cfg->version_max : MOOR_TLS_1_3;
+#if !MOOR_CONFIG_TLS12
+	if (vmin < MOOR_TLS_1_3)
+		vmin = MOOR_TLS_1_3;  /* built without TLS 1.2 */
+#endif
 	if (vmin > vmax || vmin < MOOR_TLS_1_2 || vmax > MOOR_TLS_1_3)
 		return MOOR_ERR_CONFIG;
 	tls->vmin = vmin;
@@ -569,7 +590,11 @@ int moor_tls_init(moor_tls *tls, const moor_tls_config *cfg,
 	tls->iobuf = buf;
 	tls->iobuf_len = buf_len;
 	tls->info.record_limit = (uint16_t)frag;
+#if MOOR_CONFIG_TLS12
 	r = vmax == MOOR_TLS_1_3 ? setup13(tls) : setup12(tls);
+#else
+	r = setup13(tls);
+#endif
 	if (r == MOOR_ERR_CONFIG || r == MOOR_ERR_INVALID_ARG)
 		return MOOR_ERR_CONFIG;
 	return r;
@@ -619,6 +644,7 @@ static int run_handshake(moor_tls *tls, uint32_t deadline)
 	}
 }
 
+#if MOOR_CONFIG_TLS12
 /* "DOWNGRD" + 01 / 00 at the end of a server random (RFC 8446 4.1.3). */
 static int has_downgrade_sentinel(const unsigned char *random)
 {
@@ -663,6 +689,7 @@ static int fall_back(moor_tls *tls, uint32_t deadline)
 	tls->info.fell_back = 1;
 	return MOOR_OK;
 }
+#endif
 
 int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms)
 {
@@ -696,19 +723,22 @@ int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms
 
 	tls->state = ST_HANDSHAKE;
 	deadline = p->now_ms(p->ctx) + timeout_ms;
-	if (tls->v13) {
+	if (V13(tls)) {
 		r = moor_tls13_start(&tls->u.e13);
 		if (r != MOOR_OK)
 			return fail(tls, r);
 		r = run_handshake(tls, deadline);
 		if (r == MOOR_ERR_TLS_VERSION || r == MOOR_STATUS_ALERT_RECEIVED(MOOR_ALERT_PROTOCOL_VERSION)) {
+#if MOOR_CONFIG_TLS12
 			if (tls->u.e13.fallback_ok && tls->vmin <= MOOR_TLS_1_2) {
 				/* Flush our protocol_version alert, best effort. */
 				moor_io_flush(tls->lower, p, 0);
 				r = fall_back(tls, deadline);
 				if (r != MOOR_OK)
 					return fail(tls, r);
-			} else {
+			} else
+#endif
+			{
 				/* TLS 1.2 not allowed (or a refusal after an HRR,
 				 * which a 1.2-only server never sends). */
 				tls->err = MOOR_ERR_TLS_VERSION;
@@ -717,16 +747,19 @@ int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms
 		} else if (r != MOOR_OK) {
 			return r;
 		}
-	} else {
+	}
+#if MOOR_CONFIG_TLS12
+	else {
 		if (!br_ssl_client_reset(&tls->u.sc, tls->sni, 0))
 			return engine_closed(tls);
 		r = run_handshake(tls, deadline);
 		if (r != MOOR_OK)
 			return r;
 	}
+#endif
 
 	tls->state = ST_OPEN;
-	if (tls->v13) {
+	if (V13(tls)) {
 		moor_tls13_engine *e = &tls->u.e13;
 
 		tls->info.version = MOOR_TLS_1_3;
@@ -735,7 +768,9 @@ int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms
 		tls->info.resumed = e->resumed;
 		tls->info.hrr = e->hrr;
 		tls->info.record_limit = e->frag;
-	} else {
+	}
+#if MOOR_CONFIG_TLS12
+	else {
 		br_ssl_session_parameters sp;
 
 		br_ssl_engine_get_session_parameters(eng(tls), &sp);
@@ -744,6 +779,7 @@ int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms
 		tls->info.group = (uint16_t)br_ssl_engine_get_ecdhe_curve(eng(tls));
 		tls->info.resumed = 0;
 	}
+#endif
 	if (!tls->info.resumed) {
 		tls->info.anchor_index = tls->x509.anchor_index;
 		tls->info.peer_dn_len = tls->x509.dn_overflow ? 0 : tls->x509.dn_len;

@@ -985,6 +985,8 @@ static int on_certificate_end(moor_tls13_engine *e)
 	e->in_cert = 0;
 	if (r != MOOR_OK)
 		return fail(e, r, alert);
+	if (e->cp.ctx_len != 0)  /* only a client's answer to a request has one */
+		return fail(e, MOOR_ERR_TLS_PROTOCOL, MOOR_ALERT_ILLEGAL_PARAMETER);
 	if (e->cp.count == 0)
 		return fail(e, MOOR_ERR_X509_EMPTY_CHAIN, MOOR_ALERT_DECODE_ERROR);
 	if (e->cp.count > MOOR_TLS13_MAX_CHAIN)

@@ -223,8 +223,8 @@ void moor_tls13_recvapp_ack(moor_tls13_engine *e, size_t len);
 void moor_tls13_flush(moor_tls13_engine *e);
 
 /* Send close_notify (after pending data); the engine is CLOSED with
- * last_error 0 once it went out. Before the handshake is done, stops at
- * once with MOOR_ERR_CLOSED... as the last error. */
+ * last_error 0 once it went out. During the handshake it sends a
+ * user_canceled alert instead and ends with last_error MOOR_ERR_CLOSED. */
 void moor_tls13_close(moor_tls13_engine *e);
 
 /*
