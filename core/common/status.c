@@ -63,6 +63,17 @@ static const status_entry statuses[] = {
 	{ MOOR_ERR_X509_CRITICAL_EXT, "MOOR_ERR_X509_CRITICAL_EXT", "certificate has an unsupported critical extension" },
 	{ MOOR_ERR_X509_EMPTY_CHAIN, "MOOR_ERR_X509_EMPTY_CHAIN", "server sent no certificate" },
 	{ MOOR_ERR_X509_LIMIT, "MOOR_ERR_X509_LIMIT", "certificate chain exceeds a built-in limit" },
+
+	{ MOOR_ERR_RESP_PROTOCOL, "MOOR_ERR_RESP_PROTOCOL", "RESP protocol violation by the server" },
+	{ MOOR_ERR_RESP_DEPTH, "MOOR_ERR_RESP_DEPTH", "RESP reply nested deeper than MOOR_CONFIG_RESP_MAX_DEPTH" },
+	{ MOOR_ERR_RESP_TOO_LARGE, "MOOR_ERR_RESP_TOO_LARGE", "RESP length or element count above the limit (512 MiB for strings by default)" },
+	{ MOOR_ERR_RESP_LINE_TOO_LONG, "MOOR_ERR_RESP_LINE_TOO_LONG", "RESP line longer than the receive buffer" },
+	{ MOOR_ERR_RESP_BAD_TYPE, "MOOR_ERR_RESP_BAD_TYPE", "unknown RESP type byte (not a RESP stream?)" },
+	{ MOOR_ERR_RESP_CRLF, "MOOR_ERR_RESP_CRLF", "RESP line or string not terminated by CR LF" },
+	{ MOOR_ERR_RESP_BAD_LENGTH, "MOOR_ERR_RESP_BAD_LENGTH", "malformed or negative RESP length or count" },
+	{ MOOR_ERR_RESP_BAD_INTEGER, "MOOR_ERR_RESP_BAD_INTEGER", "malformed RESP integer or big number" },
+	{ MOOR_ERR_RESP_OVERFLOW, "MOOR_ERR_RESP_OVERFLOW", "RESP integer outside the signed 64-bit range" },
+	{ MOOR_ERR_RESP_BAD_DOUBLE, "MOOR_ERR_RESP_BAD_DOUBLE", "malformed RESP double" },
 };
 
 typedef struct {

@@ -13,7 +13,7 @@
  *   -300  .. -399    X.509 certificate validation
  *   -1000 .. -1255   TLS alert received from the peer: -1000 - alert code
  *   -1300 .. -1555   TLS alert sent to the peer:       -1300 - alert code
- *   -2000 .. -2999   Redis        (reserved)
+ *   -2000 .. -2999   Redis        (-2000 .. -2099: the RESP codec)
  *   -3000 .. -3999   MySQL        (reserved)
  *   -4000 .. -4999   PostgreSQL   (reserved)
  *
@@ -87,6 +87,18 @@ typedef enum moor_status {
 	MOOR_ERR_X509_CRITICAL_EXT   = -312, /* unknown critical extension */
 	MOOR_ERR_X509_EMPTY_CHAIN    = -313, /* the server sent no certificate */
 	MOOR_ERR_X509_LIMIT          = -314, /* chain or name too long for the buffers */
+
+	/* Redis: RESP codec (-2000 .. -2099); see moor/resp.h */
+	MOOR_ERR_RESP_PROTOCOL       = -2000, /* RESP element out of place or malformed */
+	MOOR_ERR_RESP_DEPTH          = -2001, /* aggregates nested deeper than MOOR_CONFIG_RESP_MAX_DEPTH */
+	MOOR_ERR_RESP_TOO_LARGE      = -2002, /* length or count above the configured limit */
+	MOOR_ERR_RESP_LINE_TOO_LONG  = -2003, /* a line does not fit in the receive buffer */
+	MOOR_ERR_RESP_BAD_TYPE       = -2004, /* unknown RESP type byte */
+	MOOR_ERR_RESP_CRLF           = -2005, /* CR LF missing or broken */
+	MOOR_ERR_RESP_BAD_LENGTH     = -2006, /* length or count not a decimal number, or negative */
+	MOOR_ERR_RESP_BAD_INTEGER    = -2007, /* integer or big number not [-]digits */
+	MOOR_ERR_RESP_OVERFLOW       = -2008, /* integer outside the signed 64-bit range */
+	MOOR_ERR_RESP_BAD_DOUBLE     = -2009, /* malformed double */
 
 	/* alerts: MOOR_ERR_TLS_ALERT_RECEIVED - code, MOOR_ERR_TLS_ALERT_SENT - code */
 	MOOR_ERR_TLS_ALERT_RECEIVED  = -1000,
