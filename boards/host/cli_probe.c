@@ -277,7 +277,7 @@ static void print_result(const probe_args *a, const moor_tls_config *cfg,
 	printf("resumed: %s\n", info->resumed ? "yes" : "no");
 	printf("hrr: %s\n", info->hrr ? "yes" : "no");
 	printf("fallback: %s\n", info->fell_back ? "yes" : "no");
-	printf("tickets: %u\n", moor_tls_tickets(&tls));
+	printf("tickets: %u\n", moor_tls_tickets(&tls, NULL));
 }
 
 typedef struct probe_conn {
@@ -371,7 +371,9 @@ static int probe_once(probe_conn *pc, moor_tls_config *cfg)
 		uint32_t deadline = pc->plat->now_ms(pc->plat->ctx) + 2000;
 		uint32_t left;
 
-		while (moor_tls_tickets(&tls) == 0
+		unsigned seen = 0;
+
+		while ((moor_tls_tickets(&tls, &seen), seen == 0)
 			&& (left = moor_ms_left(pc->plat, deadline)) > 0) {
 			st = moor_tls_poll(&tls, left);
 			if (st != 0)

@@ -788,10 +788,13 @@ int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms
 	return MOOR_OK;
 }
 
-/* Tickets stored by the TLS 1.3 engine so far (0 with TLS 1.2). */
-unsigned moor_tls_tickets(const moor_tls *tls)
+unsigned moor_tls_tickets(const moor_tls *tls, unsigned *received)
 {
-	return tls != NULL && tls->v13 ? tls->u.e13.tickets : 0;
+	int v13 = tls != NULL && tls->v13;
+
+	if (received != NULL)
+		*received = v13 ? tls->u.e13.tickets_seen : 0;
+	return v13 ? tls->u.e13.tickets : 0;
 }
 
 /* Let the engine take in what the server sent after the handshake (a

@@ -1071,6 +1071,7 @@ static int on_ticket(moor_tls13_engine *e, const uint8_t *msg, size_t len)
 
 	if (r != MOOR_OK)
 		return fail(e, r, alert);
+	e->tickets_seen++;
 	if (t == NULL || nst.lifetime == 0)
 		return MOOR_OK;
 	if (nst.ticket_len > sizeof t->data) {
@@ -1264,6 +1265,7 @@ static int feed_hs(moor_tls13_engine *e, const uint8_t *p, size_t n)
 					e->skip_left = (uint32_t)(total - 4);
 					e->hs_have = 0;
 					e->posths++;
+					e->tickets_seen++;
 					continue;
 				}
 				return fail(e, MOOR_ERR_BUFFER_TOO_SMALL, MOOR_ALERT_INTERNAL_ERROR);

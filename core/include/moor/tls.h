@@ -158,7 +158,9 @@ typedef struct moor_tls {
 	moor_x509 x509;
 	uint8_t v13;                     /* 1 while the TLS 1.3 engine runs */
 	union {
+#if MOOR_CONFIG_TLS12
 		br_ssl_client_context sc;        /* TLS 1.2: BearSSL's engine */
+#endif
 		moor_tls13_engine e13;           /* TLS 1.3: ours */
 	} u;
 } moor_tls;
@@ -200,8 +202,10 @@ void moor_tls_close(moor_tls *tls, uint32_t timeout_ms);
  */
 int moor_tls_poll(moor_tls *tls, uint32_t timeout_ms);
 
-/* NewSessionTickets stored into cfg->ticket during this session. */
-unsigned moor_tls_tickets(const moor_tls *tls);
+/* NewSessionTickets stored into cfg->ticket during this session (0 with
+ * TLS 1.2). `received` (may be NULL) gets how many arrived, including
+ * those too large to keep (MOOR_CONFIG_TLS13_TICKET_MAX). */
+unsigned moor_tls_tickets(const moor_tls *tls, unsigned *received);
 
 /* Negotiated parameters (NULL before a successful handshake). */
 const moor_tls_info *moor_tls_get_info(const moor_tls *tls);

@@ -83,9 +83,16 @@ extern "C" {
  * without application data in between; more is a flood. */
 #define MOOR_TLS13_MAX_POSTHS 32
 
-/* Largest resumption ticket kept (bytes); a larger one is dropped. */
+/*
+ * Largest resumption ticket kept (bytes); a larger one is dropped (the
+ * session still works, the next one is not resumed). OpenSSL 3.0 servers
+ * send about 200-byte tickets, but with a client certificate the ticket
+ * carries it: 704 bytes with a P-256 client certificate, 1088 with an
+ * RSA-2048 one (measured). A ticket that arrives split across records is
+ * also dropped when the receive buffer is small (see POSTHS_REASSEMBLY).
+ */
 #ifndef MOOR_CONFIG_TLS13_TICKET_MAX
-#define MOOR_CONFIG_TLS13_TICKET_MAX 512
+#define MOOR_CONFIG_TLS13_TICKET_MAX 1152
 #endif
 
 /*
@@ -157,6 +164,7 @@ typedef struct moor_tls13_engine {
 	unsigned offered;            /* MOOR_TLS13_OFFER_* */
 	unsigned posths;             /* post-handshake messages in a row */
 	unsigned tickets;            /* NewSessionTickets stored */
+	unsigned tickets_seen;       /* NewSessionTickets received, stored or not */
 	uint8_t random[32], sid[32];
 	uint8_t binder[MOOR_TLS13_HASH_MAX];
 	size_t binder_len;
