@@ -107,11 +107,110 @@ int moor_tls13_write_client_hello(const moor_tls13_client_hello *ch,
 	return r;
 }
 
+/* Encode the ClientHello through w (arguments already checked); returns
+ * the length of the extensions block. */
+static size_t encode_ch(const moor_tls13_client_hello *ch, wr *w,
+	const moor_tls13_key_share *shares, size_t n_shares, size_t shares_len,
+	size_t name_len)
+{
+	size_t hs, ext, e, e2, i, ext_len;
+
+	put8(w, MOOR_HS_CLIENT_HELLO);
+	hs = open_len(w, 3);
+	put16(w, 0x0303);                        /* legacy_version */
+	put_bytes(w, ch->random, 32);
+	put8(w, (unsigned)ch->session_id_len);   /* legacy_session_id */
+	put_bytes(w, ch->session_id, ch->session_id_len);
+	put_u16_list(w, ch->suites, ch->n_suites);
+	put8(w, 1);                              /* legacy_compression_methods: null */
+	put8(w, 0);
+	ext = open_len(w, 2);
+
+	if (ch->server_name != NULL) {
+		put16(w, MOOR_EXT_SERVER_NAME);
+		e = open_len(w, 2);
+		e2 = open_len(w, 2);                 /* server_name_list */
+		put8(w, 0);                          /* host_name */
+		put16(w, (unsigned)name_len);
+		put_bytes(w, (const uint8_t *)ch->server_name, name_len);
+		close_len(w, e2, 2);
+		close_len(w, e, 2);
+	}
+	if (ch->max_fragment_code != 0) {
+		put16(w, MOOR_EXT_MAX_FRAGMENT_LENGTH);
+		put16(w, 1);
+		put8(w, ch->max_fragment_code);
+	}
+	put16(w, MOOR_EXT_SUPPORTED_GROUPS);
+	put16(w, (unsigned)(2 + 2 * ch->n_groups));
+	put_u16_list(w, ch->groups, ch->n_groups);
+
+	put16(w, MOOR_EXT_SIGNATURE_ALGORITHMS);
+	put16(w, (unsigned)(2 + 2 * ch->n_sig_algs));
+	put_u16_list(w, ch->sig_algs, ch->n_sig_algs);
+	if (ch->sig_algs_cert != NULL && ch->n_sig_algs_cert > 0) {
+		put16(w, MOOR_EXT_SIGNATURE_ALGORITHMS_CERT);
+		put16(w, (unsigned)(2 + 2 * ch->n_sig_algs_cert));
+		put_u16_list(w, ch->sig_algs_cert, ch->n_sig_algs_cert);
+	}
+	if (ch->record_size_limit != 0) {
+		put16(w, MOOR_EXT_RECORD_SIZE_LIMIT);
+		put16(w, 2);
+		put16(w, ch->record_size_limit);
+	}
+	put16(w, MOOR_EXT_SUPPORTED_VERSIONS);
+	put16(w, ch->offer_tls12 ? 5 : 3);
+	put8(w, ch->offer_tls12 ? 4 : 2);
+	put16(w, 0x0304);
+	if (ch->offer_tls12)
+		put16(w, 0x0303);
+	if (ch->cookie != NULL) {
+		put16(w, MOOR_EXT_COOKIE);
+		put16(w, (unsigned)(ch->cookie_len + 2));
+		put16(w, (unsigned)ch->cookie_len);
+		put_bytes(w, ch->cookie, ch->cookie_len);
+	}
+	put16(w, MOOR_EXT_PSK_KEY_EXCHANGE_MODES);
+	put16(w, 2);
+	put8(w, 1);
+	put8(w, 1);                              /* psk_dhe_ke */
+	put16(w, MOOR_EXT_KEY_SHARE);
+	put16(w, (unsigned)(shares_len + 2));
+	put16(w, (unsigned)shares_len);          /* client_shares */
+	for (i = 0; i < n_shares; i++) {
+		put16(w, shares[i].group);
+		put16(w, (unsigned)shares[i].pub_len);
+		put_bytes(w, shares[i].pub, shares[i].pub_len);
+	}
+	if (ch->binder_len != 0) {
+		/* pre_shared_key: must be the last extension (RFC 8446 4.2.11). */
+		size_t ids = 2 + ch->psk_identity_len + 4;
+		size_t binders = 1 + ch->binder_len;
+
+		put16(w, MOOR_EXT_PRE_SHARED_KEY);
+		put16(w, (unsigned)(2 + ids + 2 + binders));
+		put16(w, (unsigned)ids);
+		put16(w, (unsigned)ch->psk_identity_len);
+		put_bytes(w, ch->psk_identity, ch->psk_identity_len);
+		put16(w, (unsigned)(ch->psk_age >> 16));
+		put16(w, (unsigned)(ch->psk_age & 0xffff));
+		put16(w, (unsigned)binders);
+		put8(w, (unsigned)ch->binder_len);
+		for (i = 0; i < ch->binder_len; i++)
+			put8(w, ch->binder != NULL ? ch->binder[i] : 0);
+	}
+
+	ext_len = w->len - ext - 2;
+	close_len(w, ext, 2);
+	close_len(w, hs, 3);
+	return ext_len;
+}
+
 int moor_tls13_client_hello_window(const moor_tls13_client_hello *ch,
 	size_t skip, uint8_t *out, size_t cap, size_t *len)
 {
 	wr w;
-	size_t hs, ext, e, e2, i, n_shares, shares_len = 0;
+	size_t i, n_shares, shares_len = 0;
 	size_t name_len = 0;
 	const moor_tls13_key_share *shares;
 	moor_tls13_key_share one;
@@ -146,97 +245,19 @@ int moor_tls13_client_hello_window(const moor_tls13_client_hello *ch,
 			return MOOR_ERR_INVALID_ARG;
 	}
 
+	/* A counting pass first: nothing is written for a ClientHello whose
+	 * extensions do not fit their 16-bit length. */
+	w.buf = NULL;
+	w.cap = 0;
+	w.skip = 0;
+	w.len = 0;
+	if (encode_ch(ch, &w, shares, n_shares, shares_len, name_len) > 0xffff)
+		return MOOR_ERR_INVALID_ARG;
 	w.buf = out;
 	w.cap = cap;
 	w.skip = skip;
 	w.len = 0;
-	put8(&w, MOOR_HS_CLIENT_HELLO);
-	hs = open_len(&w, 3);
-	put16(&w, 0x0303);                        /* legacy_version */
-	put_bytes(&w, ch->random, 32);
-	put8(&w, (unsigned)ch->session_id_len);   /* legacy_session_id */
-	put_bytes(&w, ch->session_id, ch->session_id_len);
-	put_u16_list(&w, ch->suites, ch->n_suites);
-	put8(&w, 1);                              /* legacy_compression_methods: null */
-	put8(&w, 0);
-	ext = open_len(&w, 2);
-
-	if (ch->server_name != NULL) {
-		put16(&w, MOOR_EXT_SERVER_NAME);
-		e = open_len(&w, 2);
-		e2 = open_len(&w, 2);                 /* server_name_list */
-		put8(&w, 0);                          /* host_name */
-		put16(&w, (unsigned)name_len);
-		put_bytes(&w, (const uint8_t *)ch->server_name, name_len);
-		close_len(&w, e2, 2);
-		close_len(&w, e, 2);
-	}
-	if (ch->max_fragment_code != 0) {
-		put16(&w, MOOR_EXT_MAX_FRAGMENT_LENGTH);
-		put16(&w, 1);
-		put8(&w, ch->max_fragment_code);
-	}
-	put16(&w, MOOR_EXT_SUPPORTED_GROUPS);
-	put16(&w, (unsigned)(2 + 2 * ch->n_groups));
-	put_u16_list(&w, ch->groups, ch->n_groups);
-
-	put16(&w, MOOR_EXT_SIGNATURE_ALGORITHMS);
-	put16(&w, (unsigned)(2 + 2 * ch->n_sig_algs));
-	put_u16_list(&w, ch->sig_algs, ch->n_sig_algs);
-	if (ch->sig_algs_cert != NULL && ch->n_sig_algs_cert > 0) {
-		put16(&w, MOOR_EXT_SIGNATURE_ALGORITHMS_CERT);
-		put16(&w, (unsigned)(2 + 2 * ch->n_sig_algs_cert));
-		put_u16_list(&w, ch->sig_algs_cert, ch->n_sig_algs_cert);
-	}
-	if (ch->record_size_limit != 0) {
-		put16(&w, MOOR_EXT_RECORD_SIZE_LIMIT);
-		put16(&w, 2);
-		put16(&w, ch->record_size_limit);
-	}
-	put16(&w, MOOR_EXT_SUPPORTED_VERSIONS);
-	put16(&w, ch->offer_tls12 ? 5 : 3);
-	put8(&w, ch->offer_tls12 ? 4 : 2);
-	put16(&w, 0x0304);
-	if (ch->offer_tls12)
-		put16(&w, 0x0303);
-	if (ch->cookie != NULL) {
-		put16(&w, MOOR_EXT_COOKIE);
-		put16(&w, (unsigned)(ch->cookie_len + 2));
-		put16(&w, (unsigned)ch->cookie_len);
-		put_bytes(&w, ch->cookie, ch->cookie_len);
-	}
-	put16(&w, MOOR_EXT_PSK_KEY_EXCHANGE_MODES);
-	put16(&w, 2);
-	put8(&w, 1);
-	put8(&w, 1);                              /* psk_dhe_ke */
-	put16(&w, MOOR_EXT_KEY_SHARE);
-	put16(&w, (unsigned)(shares_len + 2));
-	put16(&w, (unsigned)shares_len);          /* client_shares */
-	for (i = 0; i < n_shares; i++) {
-		put16(&w, shares[i].group);
-		put16(&w, (unsigned)shares[i].pub_len);
-		put_bytes(&w, shares[i].pub, shares[i].pub_len);
-	}
-	if (ch->binder_len != 0) {
-		/* pre_shared_key: must be the last extension (RFC 8446 4.2.11). */
-		size_t ids = 2 + ch->psk_identity_len + 4;
-		size_t binders = 1 + ch->binder_len;
-
-		put16(&w, MOOR_EXT_PRE_SHARED_KEY);
-		put16(&w, (unsigned)(2 + ids + 2 + binders));
-		put16(&w, (unsigned)ids);
-		put16(&w, (unsigned)ch->psk_identity_len);
-		put_bytes(&w, ch->psk_identity, ch->psk_identity_len);
-		put16(&w, (unsigned)(ch->psk_age >> 16));
-		put16(&w, (unsigned)(ch->psk_age & 0xffff));
-		put16(&w, (unsigned)binders);
-		put8(&w, (unsigned)ch->binder_len);
-		for (i = 0; i < ch->binder_len; i++)
-			put8(&w, ch->binder != NULL ? ch->binder[i] : 0);
-	}
-
-	close_len(&w, ext, 2);
-	close_len(&w, hs, 3);
+	encode_ch(ch, &w, shares, n_shares, shares_len, name_len);
 	*len = w.len;
 	return MOOR_OK;
 }
@@ -479,6 +500,8 @@ int moor_tls13_parse_encrypted_extensions(const uint8_t *msg, size_t len,
 		case MOOR_EXT_MAX_FRAGMENT_LENGTH:
 			bit = MOOR_TLS13_OFFER_MFL;
 			ee->mfl_code = (uint8_t)get8(&e);
+			if (!e.bad && e.left == 0 && (ee->mfl_code < 1 || ee->mfl_code > 4))
+				return bad_param(alert, MOOR_ALERT_ILLEGAL_PARAMETER);  /* RFC 6066: 1..4 */
 			break;
 		case MOOR_EXT_SUPPORTED_GROUPS:
 			/* The server's preference, for next time; the list is
@@ -495,7 +518,7 @@ int moor_tls13_parse_encrypted_extensions(const uint8_t *msg, size_t len,
 		case MOOR_EXT_RECORD_SIZE_LIMIT:
 			bit = MOOR_TLS13_OFFER_RSL;
 			ee->record_size_limit = (uint16_t)get16(&e);
-			if (!e.bad && ee->record_size_limit < 64)
+			if (!e.bad && e.left == 0 && ee->record_size_limit < 64)
 				return bad_param(alert, MOOR_ALERT_ILLEGAL_PARAMETER);
 			break;
 		case MOOR_EXT_SIGNATURE_ALGORITHMS:
@@ -519,6 +542,10 @@ int moor_tls13_parse_encrypted_extensions(const uint8_t *msg, size_t len,
 			return decode_error(alert);  /* duplicated */
 		seen |= bit;
 	}
+	/* RFC 8449 5: both limits at once is a fatal error. */
+	if ((seen & (MOOR_TLS13_OFFER_MFL | MOOR_TLS13_OFFER_RSL))
+			== (MOOR_TLS13_OFFER_MFL | MOOR_TLS13_OFFER_RSL))
+		return bad_param(alert, MOOR_ALERT_ILLEGAL_PARAMETER);
 	return MOOR_OK;
 }
 

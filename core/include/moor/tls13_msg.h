@@ -206,7 +206,9 @@ typedef struct moor_tls13_ee {
 
 /* EncryptedExtensions. Only server_name, max_fragment_length,
  * supported_groups and record_size_limit may appear, each once, and only
- * if offered (bits above); a record_size_limit below 64 is illegal. */
+ * if offered (bits above); a record_size_limit below 64, a
+ * max_fragment_length code outside 1..4, or both limits at once (RFC 8449
+ * 5) is illegal_parameter. */
 int moor_tls13_parse_encrypted_extensions(const uint8_t *msg, size_t len,
 	unsigned offered, moor_tls13_ee *ee, uint8_t *alert);
 
