@@ -756,8 +756,8 @@ static int handshake_keys(moor_tls13_engine *e, const moor_tls13_server_hello *s
 		if (e->kx[i].group == sh->share_group)
 			kx = &e->kx[i];
 	}
-	if (kx == NULL)
-		return fail(e, MOOR_ERR_TLS_NO_CIPHER, MOOR_ALERT_ILLEGAL_PARAMETER);
+	if (kx == NULL)  /* a group we sent no share for */
+		return fail(e, MOOR_ERR_TLS_PROTOCOL, MOOR_ALERT_ILLEGAL_PARAMETER);
 	if (sh->share_len != kx->pub_len)
 		return fail(e, MOOR_ERR_TLS_PROTOCOL, MOOR_ALERT_ILLEGAL_PARAMETER);
 	memcpy(point, sh->share, sh->share_len);
@@ -819,9 +819,10 @@ static int on_server_hello(moor_tls13_engine *e, const uint8_t *msg, size_t len)
 		e->fallback_ok = !e->hrr;
 		return fail(e, MOOR_ERR_TLS_VERSION, MOOR_ALERT_PROTOCOL_VERSION);
 	}
+	/* A suite we did not offer, or another than the HRR's. */
 	if (!in_list(e->suites, e->n_suites, sh.cipher_suite)
 		|| (e->hrr && sh.cipher_suite != e->suite))
-		return fail(e, MOOR_ERR_TLS_NO_CIPHER, MOOR_ALERT_ILLEGAL_PARAMETER);
+		return fail(e, MOOR_ERR_TLS_PROTOCOL, MOOR_ALERT_ILLEGAL_PARAMETER);
 
 	if (sh.is_hrr) {
 		int have = 0;
@@ -915,6 +916,12 @@ static int on_encrypted_extensions(moor_tls13_engine *e, const uint8_t *msg, siz
 		if (lim < e->tx_max)
 			e->tx_max = (uint16_t)lim;
 		moor_tls13_rec_set_limit(&e->tx, (size_t)e->tx_max + 1);
+	}
+	if (ee.mfl_code != 0 || ee.record_size_limit != 0) {
+		/* The server agreed to our limit: hold it to it (RFC 6066 4,
+		 * RFC 8449 4; the inner plaintext counts the type byte). */
+		e->rx_limit = (uint16_t)(e->frag + 1);
+		moor_tls13_rec_set_limit(&e->rx, e->rx_limit);
 	}
 	if (e->frag < 16384 && ee.mfl_code == 0 && ee.record_size_limit == 0)
 		moor_log(e->plat, MOOR_LOG_WARN, "tls13",
@@ -1016,13 +1023,14 @@ static int on_certificate_verify(moor_tls13_engine *e, const uint8_t *msg, size_
 	if (r != MOOR_OK)
 		return fail(e, r, alert);
 	h = scheme_hash(scheme);
+	/* A scheme we offered, and one that fits the key (RFC 8446 4.2.3,
+	 * 4.4.3). */
 	if (h == NULL || !in_list(sig_algs, sizeof sig_algs / sizeof sig_algs[0], scheme))
-		return fail(e, MOOR_ERR_TLS_NO_CIPHER, MOOR_ALERT_ILLEGAL_PARAMETER);
-	/* The scheme must fit the key (RFC 8446 4.2.3). */
+		return fail(e, MOOR_ERR_TLS_PROTOCOL, MOOR_ALERT_ILLEGAL_PARAMETER);
 	if ((scheme >> 8) == 0x08 ? pk->key_type != BR_KEYTYPE_RSA
 		: (pk->key_type != BR_KEYTYPE_EC
 			|| pk->key.ec.curve != (scheme == 0x0403 ? BR_EC_secp256r1 : BR_EC_secp384r1)))
-		return fail(e, MOOR_ERR_TLS_BAD_SIGNATURE, MOOR_ALERT_ILLEGAL_PARAMETER);
+		return fail(e, MOOR_ERR_TLS_PROTOCOL, MOOR_ALERT_ILLEGAL_PARAMETER);
 	if (moor_tls13_transcript_hash(&e->tr, e->ks.hash, th) <= 0)
 		return fail(e, MOOR_ERR_INTERNAL, MOOR_ALERT_INTERNAL_ERROR);
 	cv_content_hash(h, cv_server_ctx, th, e->ks.hash_len, hv);
@@ -1055,6 +1063,8 @@ static int on_server_finished(moor_tls13_engine *e, const uint8_t *msg, size_t l
 		|| moor_tls13_ks_master(&e->ks, th) != MOOR_OK
 		|| moor_tls13_rec_init(&e->rx, e->suite, e->ks.s_ap, e->ks.hash_len) != MOOR_OK)
 		return fail(e, MOOR_ERR_INTERNAL, MOOR_ALERT_INTERNAL_ERROR);
+	if (e->rx_limit != 0)
+		moor_tls13_rec_set_limit(&e->rx, e->rx_limit);
 	e->hs = HS_FLIGHT;
 	e->fl = FL_CCS;
 	e->fl_len = cert_msg_len(e);
@@ -1105,6 +1115,8 @@ static int on_key_update(moor_tls13_engine *e, const uint8_t *msg, size_t len)
 	if (moor_tls13_ks_update(&e->ks, 1) != MOOR_OK
 		|| moor_tls13_rec_init(&e->rx, e->suite, e->ks.s_ap, e->ks.hash_len) != MOOR_OK)
 		return fail(e, MOOR_ERR_INTERNAL, MOOR_ALERT_INTERNAL_ERROR);
+	if (e->rx_limit != 0)
+		moor_tls13_rec_set_limit(&e->rx, e->rx_limit);
 	if (msg[4] == 1)
 		e->ku_pending = 1;
 	return MOOR_OK;
@@ -1173,6 +1185,35 @@ static int cert_begin(moor_tls13_engine *e, const uint8_t *hdr, uint32_t body_le
 	return MOOR_OK;
 }
 
+/*
+ * Largest length a server handshake message of `type` can legally have,
+ * from the vectors it is made of (RFC 8446 4): larger is a decode_error,
+ * not a message to wait for. The Certificate is streamed and bounded by
+ * its own length fields.
+ */
+static size_t max_msg_len(unsigned type)
+{
+	switch (type) {
+	case MOOR_HS_FINISHED:
+		return 4 + MOOR_TLS13_HASH_MAX;
+	case MOOR_HS_KEY_UPDATE:
+		return 4 + 1;
+	case MOOR_HS_NEW_SESSION_TICKET:
+		/* lifetime, age_add, nonce<0..255>, ticket<1..2^16-1>, extensions<0..2^16-2> */
+		return 4 + 4 + 4 + 1 + 255 + 2 + 65535 + 2 + 65534;
+	case MOOR_HS_CERTIFICATE_REQUEST:
+		/* context<0..255>, extensions<2..2^16-1> */
+		return 4 + 1 + 255 + 2 + 65535;
+	case MOOR_HS_CERTIFICATE:
+		return 4 + 0xffffff;
+	default:
+		/* ServerHello, EncryptedExtensions, CertificateVerify: a few
+		 * fixed fields and one 16-bit vector; anything else gets
+		 * unexpected_message when it is whole. */
+		return 4 + 2 + 32 + 1 + 32 + 2 + 1 + 2 + 65535;
+	}
+}
+
 static int is_streamed(const moor_tls13_engine *e, unsigned type)
 {
 	return type == MOOR_HS_CERTIFICATE && (e->hs == HS_CERT || e->hs == HS_CERT_CR);
@@ -1215,6 +1256,8 @@ static int feed_hs(moor_tls13_engine *e, const uint8_t *p, size_t n)
 		if (e->hs_have == 0 && n >= 4) {
 			/* A message starts here, its header is whole. */
 			total = 4 + ((size_t)p[1] << 16 | (size_t)p[2] << 8 | p[3]);
+			if (total > max_msg_len(p[0]))
+				return fail(e, MOOR_ERR_TLS_PROTOCOL, MOOR_ALERT_DECODE_ERROR);
 			if (is_streamed(e, p[0])) {
 				r = cert_begin(e, p, (uint32_t)(total - 4));
 				if (r != MOOR_OK)
@@ -1247,6 +1290,8 @@ static int feed_hs(moor_tls13_engine *e, const uint8_t *p, size_t n)
 				continue;
 			total = 4 + ((size_t)e->hs_buf[1] << 16 | (size_t)e->hs_buf[2] << 8 | e->hs_buf[3]);
 			e->hs_total = total;
+			if (total > max_msg_len(e->hs_buf[0]))
+				return fail(e, MOOR_ERR_TLS_PROTOCOL, MOOR_ALERT_DECODE_ERROR);
 			if (is_streamed(e, e->hs_buf[0])) {
 				uint8_t hdr[4];
 

@@ -149,6 +149,7 @@ typedef struct moor_tls13_engine {
 	size_t icap, ocap;
 	uint16_t frag;               /* content per record we accept and send */
 	uint16_t tx_max;             /* content per record we send (peer's limit) */
+	uint16_t rx_limit;           /* inner plaintext the server agreed to, 0 = 2^14 + 1 */
 
 	/* state */
 	uint8_t hs;                  /* handshake state */
@@ -239,21 +240,24 @@ void moor_tls13_close(moor_tls13_engine *e);
  * Why the engine stopped, or 0. Besides the transport's own errors (which
  * the driver reports), the engine fails with:
  *   MOOR_ERR_TLS_PROTOCOL          malformed, unexpected or illegal message
- *                                  or record (the alert sent says which)
+ *                                  or record, including a suite, group or
+ *                                  signature scheme we did not offer (the
+ *                                  alert sent says which)
  *   MOOR_ERR_TLS_BAD_MAC           a record failed authentication
- *   MOOR_ERR_TLS_RECORD_TOO_LARGE  a record larger than the protocol allows
+ *   MOOR_ERR_TLS_RECORD_TOO_LARGE  a record larger than the protocol allows,
+ *                                  than the limit the server agreed to
+ *                                  (max_fragment_length, record_size_limit),
  *                                  or than the receive buffer holds
  *   MOOR_ERR_TLS_VERSION           the server answered with TLS 1.2 or
  *                                  protocol_version (fallback_ok set)
  *   MOOR_ERR_TLS_DOWNGRADE         a TLS 1.2 ServerHello with the RFC 8446
  *                                  downgrade sentinel
- *   MOOR_ERR_TLS_NO_CIPHER         the server chose a suite, group or
- *                                  signature scheme we did not offer
  *   MOOR_ERR_TLS_BAD_SIGNATURE     the CertificateVerify does not verify
  *   MOOR_ERR_TLS_BAD_FINISHED      the server Finished is wrong
  *   MOOR_ERR_TLS_CLIENT_AUTH       our signing hook or key failed
  *   MOOR_ERR_X509_*                the server's chain was rejected
- *   MOOR_ERR_BUFFER_TOO_SMALL      a handshake message larger than `out`
+ *   MOOR_ERR_BUFFER_TOO_SMALL      a legal handshake message that spans
+ *                                  records and is larger than `out`
  *   MOOR_STATUS_ALERT_RECEIVED(n)  the server sent fatal alert n (a
  *                                  close_notify during the handshake too)
  */
