@@ -265,12 +265,19 @@ static void print_result(const probe_args *a, const moor_tls_config *cfg,
 		printf("max_record_in: none\n");
 		return;
 	}
-	cli_format_dn(peer_dn, info->peer_dn_len, dn, sizeof dn);
+	if (info->resumed) {
+		/* No certificates in a resumed session: the chain was verified
+		 * when the ticket's session was made. */
+		snprintf(dn, sizeof dn, "(resumed session)");
+	} else {
+		cli_format_dn(peer_dn, info->peer_dn_len, dn, sizeof dn);
+	}
 	printf("version: %s\n", moor_tls_version_name(info->version));
 	printf("cipher: %s\n", moor_tls_suite_name(info->cipher_suite));
 	printf("group: %s\n", moor_tls_group_name(info->group));
 	printf("peer: %s\n", dn);
-	printf("anchor: %s\n", cli_anchor_name(anchors, info->anchor_index, idx, sizeof idx));
+	printf("anchor: %s\n", info->resumed ? "(resumed session: verified when the ticket was issued)"
+		: cli_anchor_name(anchors, info->anchor_index, idx, sizeof idx));
 	printf("record_limit: %u\n", (unsigned)info->record_limit);
 	printf("verify: %s\n", moor_ssl_mode_name(a->mode));
 	printf("max_record_in: %lu\n", (unsigned long)rs->max_record);

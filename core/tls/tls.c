@@ -728,22 +728,20 @@ int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms
 		if (r != MOOR_OK)
 			return fail(tls, r);
 		r = run_handshake(tls, deadline);
-		if (r == MOOR_ERR_TLS_VERSION || r == MOOR_STATUS_ALERT_RECEIVED(MOOR_ALERT_PROTOCOL_VERSION)) {
 #if MOOR_CONFIG_TLS12
-			if (tls->u.e13.fallback_ok && tls->vmin <= MOOR_TLS_1_2) {
-				/* Flush our protocol_version alert, best effort. */
-				moor_io_flush(tls->lower, p, 0);
-				r = fall_back(tls, deadline);
-				if (r != MOOR_OK)
-					return fail(tls, r);
-			} else
+		if (r != MOOR_OK && tls->u.e13.fallback_ok && tls->vmin <= MOOR_TLS_1_2) {
+			/* Refused as a TLS 1.2-only server refuses: try 1.2. */
+			moor_io_flush(tls->lower, p, 0);  /* our alert, best effort */
+			r = fall_back(tls, deadline);
+			if (r != MOOR_OK)
+				return fail(tls, r);
+		} else
 #endif
-			{
-				/* TLS 1.2 not allowed (or a refusal after an HRR,
-				 * which a 1.2-only server never sends). */
-				tls->err = MOOR_ERR_TLS_VERSION;
-				return tls->err;
-			}
+		if (r == MOOR_STATUS_ALERT_RECEIVED(MOOR_ALERT_PROTOCOL_VERSION)
+			&& tls->u.e13.fallback_ok) {
+			/* TLS 1.3 only, and the server has no TLS 1.3. */
+			tls->err = MOOR_ERR_TLS_VERSION;
+			return tls->err;
 		} else if (r != MOOR_OK) {
 			return r;
 		}
@@ -802,12 +800,32 @@ unsigned moor_tls_tickets(const moor_tls *tls, unsigned *received)
  * without reading application data. */
 int moor_tls_poll(moor_tls *tls, uint32_t timeout_ms)
 {
-	int r;
+	const moor_platform *p;
+	uint32_t deadline;
+	unsigned events0;
 
 	if (tls == NULL || tls->state != ST_OPEN)
 		return MOOR_ERR_STATE;
-	r = tls_wait(&tls->base, MOOR_IO_READ, timeout_ms);
-	return r < 0 ? r : (r & (int)MOOR_IO_READ);
+	p = tls->plat;
+	deadline = p->now_ms(p->ctx) + timeout_ms;
+	events0 = V13(tls) ? tls->u.e13.posths_total : 0;
+	for (;;) {
+		uint32_t left;
+		int r = pump(tls);
+
+		if (e_state(tls) & BR_SSL_RECVAPP)
+			return (int)MOOR_IO_READ;
+		if (r < 0)
+			return r;
+		if (V13(tls) && tls->u.e13.posths_total != events0)
+			return 0;  /* a ticket or KeyUpdate was processed */
+		left = moor_ms_left(p, deadline);
+		if (left == 0 || !(e_state(tls) & BR_SSL_RECVREC))
+			return 0;
+		r = moor_transport_wait(tls->lower, MOOR_IO_READ, left);
+		if (r < 0)
+			return r;
+	}
 }
 
 void moor_tls_close(moor_tls *tls, uint32_t timeout_ms)

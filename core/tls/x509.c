@@ -13,6 +13,7 @@
  */
 #include <string.h>
 
+#include "moor/ec_small.h"
 #include "moor/status.h"
 #include "moor/x509.h"
 
@@ -322,7 +323,7 @@ void moor_x509_init(moor_x509 *x, const moor_anchors *anchors,
 	br_x509_minimal_set_hash(&x->minimal, br_sha384_ID, &br_sha384_vtable);
 	br_x509_minimal_set_hash(&x->minimal, br_sha512_ID, &br_sha512_vtable);
 	br_x509_minimal_set_rsa(&x->minimal, br_rsa_pkcs1_vrfy_get_default());
-	br_x509_minimal_set_ecdsa(&x->minimal, br_ec_get_default(),
+	br_x509_minimal_set_ecdsa(&x->minimal, MOOR_CONFIG_EC_IMPL,
 		br_ecdsa_vrfy_asn1_get_default());
 	/* Refuse RSA keys below 2048 bits anywhere in the chain. */
 	br_x509_minimal_set_minrsa(&x->minimal, 256);

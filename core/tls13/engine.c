@@ -1156,6 +1156,7 @@ static int handle_msg(moor_tls13_engine *e, const uint8_t *msg, size_t len)
 		r = on_server_finished(e, msg, len);
 		return r != MOOR_OK ? r : 1;
 	case HS_DONE:
+		e->posths_total++;
 		if (++e->posths > MOOR_TLS13_MAX_POSTHS)
 			return fail(e, MOOR_ERR_TLS_PROTOCOL, MOOR_ALERT_UNEXPECTED_MESSAGE);
 		if (type == MOOR_HS_NEW_SESSION_TICKET)
@@ -1346,7 +1347,12 @@ static int on_alert(moor_tls13_engine *e, const uint8_t *p, size_t n)
 			e->close_pending = 1;
 		return MOOR_OK;
 	}
-	if (p[1] == MOOR_ALERT_PROTOCOL_VERSION && e->hs == HS_SH && !e->hrr)
+	/* A TLS 1.2-only server refuses our TLS 1.3-only ClientHello with
+	 * protocol_version (OpenSSL) or handshake_failure (GnuTLS): either,
+	 * before any ServerHello, allows the TLS 1.2 fallback, which the
+	 * downgrade sentinel then guards (docs/tls-versions.md). */
+	if ((p[1] == MOOR_ALERT_PROTOCOL_VERSION || p[1] == MOOR_ALERT_HANDSHAKE_FAILURE)
+		&& e->hs == HS_SH && !e->hrr)
 		e->fallback_ok = 1;
 	e->alert = NO_ALERT;
 	if (e->err == 0) {

@@ -19,6 +19,10 @@
 #   server-ec.{crt,key}         leaf, P-256, same SANs, by int
 #   server-rsa-chain.crt        server-rsa.crt + int.crt (what a server sends)
 #   server-ec-chain.crt         server-ec.crt + int.crt
+#   server-rsa4096.{crt,key}    leaf, RSA-4096, same SANs, by int
+#   server-rsa4096-chain.crt    server-rsa4096.crt + int.crt
+#   server-ec384.{crt,key}      leaf, P-384, same SANs, by int
+#   server-ec384-chain.crt      server-ec384.crt + int.crt
 #   expired{,-chain}.crt        expired RSA leaf (+ int) (key: server-rsa.key)
 #   notyet{,-chain}.crt         not-yet-valid RSA leaf (+ int) (key: server-rsa.key)
 #   wronghost{,-chain}.crt      RSA leaf for DNS:wrong.example (+ int) (key: server-rsa.key)
@@ -173,6 +177,10 @@ def leaf(cn, k, nb_, na_, sans=localhost, eku=server_eku, iss=(int_n, int_k, int
 
 srv_rsa = leaf("localhost", srv_rsa_k, nb, na)
 srv_ec = leaf("localhost", srv_ec_k, nb, na)
+srv_rsa4096_k = rsa.generate_private_key(public_exponent=65537, key_size=4096)
+srv_rsa4096 = leaf("localhost", srv_rsa4096_k, nb, na)
+srv_ec384_k = ec.generate_private_key(ec.SECP384R1())
+srv_ec384 = leaf("localhost", srv_ec384_k, nb, na)
 expired = leaf("expired.localhost", srv_rsa_k, D(2020, 1, 1), D(2021, 1, 1))
 notyet = leaf("notyet.localhost", srv_rsa_k, D(2040, 1, 1), D(2045, 1, 1))
 wrong = leaf("wrong.example", srv_rsa_k, nb, na, sans=[x509.DNSName("wrong.example")])
@@ -209,6 +217,12 @@ write("server-ec.crt", pem(srv_ec))
 write("server-ec.key", key_pem(srv_ec_k, TRAD))
 write("server-rsa-chain.crt", pem(srv_rsa) + pem(inter))
 write("server-ec-chain.crt", pem(srv_ec) + pem(inter))
+write("server-rsa4096.crt", pem(srv_rsa4096))
+write("server-rsa4096.key", key_pem(srv_rsa4096_k, TRAD))
+write("server-rsa4096-chain.crt", pem(srv_rsa4096) + pem(inter))
+write("server-ec384.crt", pem(srv_ec384))
+write("server-ec384.key", key_pem(srv_ec384_k, TRAD))
+write("server-ec384-chain.crt", pem(srv_ec384) + pem(inter))
 write("expired.crt", pem(expired))
 write("expired-chain.crt", pem(expired) + pem(inter))
 write("notyet.crt", pem(notyet))

@@ -58,4 +58,31 @@
 #define MOOR_CONFIG_TLS_AES256 1
 #endif
 
+/*
+ * MOOR_CONFIG_TLS12: 1 builds TLS 1.2 (BearSSL's client engine) into
+ * moor_tls, with the fallback to it from TLS 1.3. 0 leaves BearSSL's SSL
+ * engine out of the image and out of moor_tls (the session shrinks by
+ * br_ssl_client_context): every session is TLS 1.3, version_min is raised
+ * to 1.3, and a version_max of 1.2 fails moor_tls_init() with
+ * MOOR_ERR_CONFIG. Default 1. Changes the layout of moor_tls, so the
+ * library and its users must agree on it (CMake: -DMOOR_TLS12=OFF).
+ */
+#ifndef MOOR_CONFIG_TLS12
+#define MOOR_CONFIG_TLS12 1
+#endif
+
+/*
+ * MOOR_CONFIG_EC_IMPL: the BearSSL elliptic-curve implementation (an
+ * expression of type `const br_ec_impl *`) used for key shares, ECDSA in
+ * certificate chains and client EC keys. Default br_ec_get_default():
+ * every curve BearSSL has (X25519, P-256, P-384, P-521). `(&moor_ec_small)`
+ * (moor/ec_small.h) is X25519 and P-256 only: about 2 KiB less code on
+ * Cortex-M, no secp384r1 key share, and chains with P-384 or P-521 keys
+ * fail. A moor_config.h may name an implementation of its own (and
+ * declare it there).
+ */
+#ifndef MOOR_CONFIG_EC_IMPL
+#define MOOR_CONFIG_EC_IMPL br_ec_get_default()
+#endif
+
 #endif

@@ -196,9 +196,10 @@ void moor_tls_close(moor_tls *tls, uint32_t timeout_ms);
  * and process it without taking application data: with TLS 1.3 the
  * NewSessionTicket (resumption), a KeyUpdate, or the alert with which a
  * server rejects our client certificate (TLS 1.3 servers verify it after
- * the client's handshake is complete). Returns MOOR_IO_READ when
- * application data is waiting, 0 when the time ran out, or the session's
- * error.
+ * the client's handshake is complete). Returns as soon as something
+ * happened: MOOR_IO_READ when application data is waiting, 0 when a
+ * post-handshake message was processed or the time ran out, or the
+ * session's error.
  */
 int moor_tls_poll(moor_tls *tls, uint32_t timeout_ms);
 

@@ -164,6 +164,7 @@ typedef struct moor_tls13_engine {
 	uint16_t suite, group, client_scheme;
 	unsigned offered;            /* MOOR_TLS13_OFFER_* */
 	unsigned posths;             /* post-handshake messages in a row */
+	unsigned posths_total;       /* post-handshake messages processed */
 	unsigned tickets;            /* NewSessionTickets stored */
 	unsigned tickets_seen;       /* NewSessionTickets received, stored or not */
 	uint8_t random[32], sid[32];
