@@ -17,6 +17,7 @@
  */
 #include <string.h>
 
+#include "moor/ec_small.h"
 #include "moor/rsa_pss.h"
 #include "moor/status.h"
 #include "moor/tls13_engine.h"
@@ -59,12 +60,39 @@ static const uint16_t default_suites[] = {
 #endif
 };
 
-/* What we accept in CertificateVerify (and offer as signature_algorithms). */
+/*
+ * What we accept in CertificateVerify (and offer as signature_algorithms),
+ * and in the chain (signature_algorithms_cert: also RSA PKCS#1 and ECDSA
+ * P-521). Without P-384 in the EC implementation (moor_ec_small), the
+ * ECDSA schemes it cannot verify are not offered, so a server picks
+ * another certificate or fails early instead of at the signature.
+ */
 static const uint16_t sig_algs[] = { 0x0403, 0x0503, 0x0804, 0x0805, 0x0806 };
-/* What we accept in the chain: also RSA PKCS#1 and ECDSA P-521. */
 static const uint16_t sig_algs_cert[] = {
 	0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601
 };
+static const uint16_t sig_algs_p256[] = { 0x0403, 0x0804, 0x0805, 0x0806 };
+static const uint16_t sig_algs_cert_p256[] = {
+	0x0403, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601
+};
+
+#define COUNT(a) (sizeof (a) / sizeof (a)[0])
+
+/* The two lists for our EC implementation. */
+static const uint16_t *offered_sig_algs(const moor_tls13_engine *e, size_t *n,
+	const uint16_t **cert, size_t *n_cert)
+{
+	if ((e->p.ec->supported_curves >> BR_EC_secp384r1) & 1) {
+		*cert = sig_algs_cert;
+		*n_cert = COUNT(sig_algs_cert);
+		*n = COUNT(sig_algs);
+		return sig_algs;
+	}
+	*cert = sig_algs_cert_p256;
+	*n_cert = COUNT(sig_algs_cert_p256);
+	*n = COUNT(sig_algs_p256);
+	return sig_algs_p256;
+}
 
 static const char cv_server_ctx[] = "TLS 1.3, server CertificateVerify";
 static const char cv_client_ctx[] = "TLS 1.3, client CertificateVerify";
@@ -188,7 +216,7 @@ int moor_tls13_init(moor_tls13_engine *e, const moor_tls13_params *p,
 	e->plat = plat;
 	e->p = *p;
 	if (e->p.ec == NULL)
-		e->p.ec = br_ec_get_default();
+		e->p.ec = MOOR_CONFIG_EC_IMPL;
 
 	g = p->groups != NULL ? p->groups : default_groups;
 	ng = p->groups != NULL ? p->n_groups : sizeof default_groups / sizeof default_groups[0];
@@ -200,7 +228,8 @@ int moor_tls13_init(moor_tls13_engine *e, const moor_tls13_params *p,
 	s = p->suites != NULL ? p->suites : default_suites;
 	ns = p->suites != NULL ? p->n_suites : sizeof default_suites / sizeof default_suites[0];
 	for (i = 0; i < ns && e->n_suites < MOOR_TLS13_MAX_SUITES; i++) {
-		if (moor_tls13_suite_hash(s[i]) != NULL && !in_list(e->suites, e->n_suites, s[i]))
+		if (moor_tls13_suite_hash(s[i]) != NULL && !in_list(e->suites, e->n_suites, s[i])
+			&& (MOOR_CONFIG_TLS_CHACHA20 || s[i] != MOOR_TLS13_CHACHA20_POLY1305_SHA256))
 			e->suites[e->n_suites++] = s[i];
 	}
 	e->n_kx = (uint8_t)(p->n_shares == 0 ? 1 : p->n_shares);
@@ -291,10 +320,8 @@ static void ch_describe(moor_tls13_engine *e, moor_tls13_client_hello *ch,
 	}
 	ch->shares = shares;
 	ch->n_shares = e->n_kx;
-	ch->sig_algs = sig_algs;
-	ch->n_sig_algs = sizeof sig_algs / sizeof sig_algs[0];
-	ch->sig_algs_cert = sig_algs_cert;
-	ch->n_sig_algs_cert = sizeof sig_algs_cert / sizeof sig_algs_cert[0];
+	ch->sig_algs = offered_sig_algs(e, &ch->n_sig_algs, &ch->sig_algs_cert,
+		&ch->n_sig_algs_cert);
 	if (e->frag < 16384) {
 		ch->record_size_limit = (uint16_t)(e->frag + 1);
 		ch->max_fragment_code = (uint8_t)mfl_code(e->frag);
@@ -1011,6 +1038,8 @@ static int on_certificate_end(moor_tls13_engine *e)
 static int on_certificate_verify(moor_tls13_engine *e, const uint8_t *msg, size_t len)
 {
 	const br_x509_pkey *pk = e->peer_key;
+	const uint16_t *offered, *offered_cert;
+	size_t n_offered, n_offered_cert;
 	const br_hash_class *h;
 	uint8_t th[MOOR_TLS13_HASH_MAX], hv[64];
 	uint8_t alert = MOOR_ALERT_DECODE_ERROR;
@@ -1025,7 +1054,8 @@ static int on_certificate_verify(moor_tls13_engine *e, const uint8_t *msg, size_
 	h = scheme_hash(scheme);
 	/* A scheme we offered, and one that fits the key (RFC 8446 4.2.3,
 	 * 4.4.3). */
-	if (h == NULL || !in_list(sig_algs, sizeof sig_algs / sizeof sig_algs[0], scheme))
+	offered = offered_sig_algs(e, &n_offered, &offered_cert, &n_offered_cert);
+	if (h == NULL || !in_list(offered, n_offered, scheme))
 		return fail(e, MOOR_ERR_TLS_PROTOCOL, MOOR_ALERT_ILLEGAL_PARAMETER);
 	if ((scheme >> 8) == 0x08 ? pk->key_type != BR_KEYTYPE_RSA
 		: (pk->key_type != BR_KEYTYPE_EC

@@ -9,6 +9,7 @@
  */
 #include <string.h>
 
+#include "moor/config_defaults.h"
 #include "moor/status.h"
 #include "moor/tls13.h"
 
@@ -76,7 +77,7 @@ int moor_tls13_rec_init_keys(moor_tls13_rec *rec, unsigned suite,
 	if (rec == NULL || key == NULL || iv == NULL)
 		return MOOR_ERR_INVALID_ARG;
 	memset(rec, 0, sizeof *rec);
-	if (kl == 0)
+	if (kl == 0 || (!MOOR_CONFIG_TLS_CHACHA20 && suite == MOOR_TLS13_CHACHA20_POLY1305_SHA256))
 		return MOOR_ERR_UNSUPPORTED;
 	if (key_len != kl)
 		return MOOR_ERR_INVALID_ARG;
@@ -84,6 +85,7 @@ int moor_tls13_rec_init_keys(moor_tls13_rec *rec, unsigned suite,
 	rec->max_inner = MOOR_TLS13_MAX_INNER;
 	rec->seq = 0;
 	memcpy(rec->iv, iv, MOOR_TLS13_IV_LEN);
+#if MOOR_CONFIG_TLS_CHACHA20
 	if (suite == MOOR_TLS13_CHACHA20_POLY1305_SHA256) {
 		memcpy(rec->chacha_key, key, kl);
 		rec->chacha = br_chacha20_sse2_get();
@@ -97,7 +99,9 @@ int moor_tls13_rec_init_keys(moor_tls13_rec *rec, unsigned suite,
 			rec->poly = &br_poly1305_ctmul_run;
 #endif
 		}
-	} else {
+	} else
+#endif
+	{
 		vt = pick_aes();
 		vt->init(&rec->aes.vtable, key, kl);
 		rec->ghash = pick_ghash();
@@ -159,20 +163,24 @@ static int aead_run(moor_tls13_rec *rec, int encrypt, const uint8_t hdr[5],
 	uint8_t nonce[MOOR_TLS13_IV_LEN];
 	uint8_t calc[MOOR_TLS13_TAG_LEN];
 	br_gcm_context gc;
-	unsigned diff = 0;
 	int ok = 1;
-	size_t i;
 
 	make_nonce(rec, nonce);
+#if MOOR_CONFIG_TLS_CHACHA20
 	if (rec->suite == MOOR_TLS13_CHACHA20_POLY1305_SHA256) {
 		rec->poly(rec->chacha_key, nonce, data, len, hdr, 5,
 			encrypt ? tag : calc, rec->chacha, encrypt);
 		if (!encrypt) {
+			unsigned diff = 0;
+			size_t i;
+
 			for (i = 0; i < MOOR_TLS13_TAG_LEN; i++)
 				diff |= (unsigned)(calc[i] ^ tag[i]);
 			ok = diff == 0;
 		}
-	} else {
+	} else
+#endif
+	{
 		br_gcm_init(&gc, &rec->aes.vtable, rec->ghash);
 		br_gcm_reset(&gc, nonce, MOOR_TLS13_IV_LEN);
 		br_gcm_aad_inject(&gc, hdr, 5);
