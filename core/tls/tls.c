@@ -470,10 +470,14 @@ static int setup12(moor_tls *tls)
 	br_ssl_engine_set_default_rsavrfy(e);
 	br_ssl_engine_set_default_ecdsa(e);
 	br_ssl_engine_set_hash(e, br_sha256_ID, &br_sha256_vtable);
+#if MOOR_CONFIG_SHA384
 	br_ssl_engine_set_hash(e, br_sha384_ID, &br_sha384_vtable);
 	br_ssl_engine_set_hash(e, br_sha512_ID, &br_sha512_vtable);
+#endif
 	br_ssl_engine_set_prf_sha256(e, &br_tls12_sha256_prf);
+#if MOOR_CONFIG_SHA384
 	br_ssl_engine_set_prf_sha384(e, &br_tls12_sha384_prf);
+#endif
 	br_ssl_engine_set_default_aes_gcm(e);
 #if MOOR_CONFIG_TLS_CHACHA20
 	br_ssl_engine_set_default_chapol(e);

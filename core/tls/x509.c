@@ -320,8 +320,10 @@ void moor_x509_init(moor_x509 *x, const moor_anchors *anchors,
 	br_x509_minimal_init(&x->minimal, &br_sha256_vtable,
 		anchors->ta, anchors->count);
 	br_x509_minimal_set_hash(&x->minimal, br_sha256_ID, &br_sha256_vtable);
+#if MOOR_CONFIG_SHA384
 	br_x509_minimal_set_hash(&x->minimal, br_sha384_ID, &br_sha384_vtable);
 	br_x509_minimal_set_hash(&x->minimal, br_sha512_ID, &br_sha512_vtable);
+#endif
 	br_x509_minimal_set_rsa(&x->minimal, br_rsa_pkcs1_vrfy_get_default());
 	br_x509_minimal_set_ecdsa(&x->minimal, MOOR_CONFIG_EC_IMPL,
 		br_ecdsa_vrfy_asn1_get_default());

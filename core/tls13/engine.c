@@ -67,6 +67,7 @@ static const uint16_t default_suites[] = {
  * ECDSA schemes it cannot verify are not offered, so a server picks
  * another certificate or fails early instead of at the signature.
  */
+#if MOOR_CONFIG_SHA384
 static const uint16_t sig_algs[] = { 0x0403, 0x0503, 0x0804, 0x0805, 0x0806 };
 static const uint16_t sig_algs_cert[] = {
 	0x0403, 0x0503, 0x0603, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601
@@ -75,6 +76,13 @@ static const uint16_t sig_algs_p256[] = { 0x0403, 0x0804, 0x0805, 0x0806 };
 static const uint16_t sig_algs_cert_p256[] = {
 	0x0403, 0x0804, 0x0805, 0x0806, 0x0401, 0x0501, 0x0601
 };
+#else
+/* SHA-256 only: no P-384 schemes either way. */
+static const uint16_t sig_algs[] = { 0x0403, 0x0804 };
+static const uint16_t sig_algs_cert[] = { 0x0403, 0x0804, 0x0401 };
+#define sig_algs_p256 sig_algs
+#define sig_algs_cert_p256 sig_algs_cert
+#endif
 
 #define COUNT(a) (sizeof (a) / sizeof (a)[0])
 
@@ -130,11 +138,13 @@ static const br_hash_class *scheme_hash(unsigned scheme)
 	case 0x0403:
 	case 0x0804:
 		return &br_sha256_vtable;
+#if MOOR_CONFIG_SHA384
 	case 0x0503:
 	case 0x0805:
 		return &br_sha384_vtable;
 	case 0x0806:
 		return &br_sha512_vtable;
+#endif
 	default:
 		return NULL;
 	}

@@ -30,8 +30,10 @@ static size_t hash_len_of(const br_hash_class *hash)
 {
 	if (hash == &br_sha256_vtable)
 		return br_sha256_SIZE;
+#if MOOR_CONFIG_SHA384
 	if (hash == &br_sha384_vtable)
 		return br_sha384_SIZE;
+#endif
 	return 0;
 }
 
@@ -41,8 +43,10 @@ const br_hash_class *moor_tls13_suite_hash(unsigned suite)
 	case MOOR_TLS13_AES_128_GCM_SHA256:
 	case MOOR_TLS13_CHACHA20_POLY1305_SHA256:
 		return &br_sha256_vtable;
+#if MOOR_CONFIG_TLS_AES256
 	case MOOR_TLS13_AES_256_GCM_SHA384:
 		return &br_sha384_vtable;
+#endif
 	default:
 		return NULL;
 	}
@@ -156,6 +160,7 @@ static const uint8_t sha256_empty[32] = {
 	0x27, 0xae, 0x41, 0xe4, 0x64, 0x9b, 0x93, 0x4c,
 	0xa4, 0x95, 0x99, 0x1b, 0x78, 0x52, 0xb8, 0x55,
 };
+#if MOOR_CONFIG_SHA384
 static const uint8_t sha384_empty[48] = {
 	0x38, 0xb0, 0x60, 0xa7, 0x51, 0xac, 0x96, 0x38,
 	0x4c, 0xd9, 0x32, 0x7e, 0xb1, 0xb1, 0xe3, 0x6a,
@@ -164,6 +169,7 @@ static const uint8_t sha384_empty[48] = {
 	0x27, 0x4e, 0xde, 0xbf, 0xe7, 0x6f, 0x65, 0xfb,
 	0xd5, 0x1a, 0xd2, 0xf1, 0x48, 0x98, 0xb9, 0x5b,
 };
+#endif
 
 int moor_tls13_derive_secret(const br_hash_class *hash, const uint8_t *secret,
 	const char *label, const uint8_t *th, uint8_t *out)
@@ -172,8 +178,13 @@ int moor_tls13_derive_secret(const br_hash_class *hash, const uint8_t *secret,
 
 	if (hl == 0)
 		return MOOR_ERR_INVALID_ARG;
-	if (th == NULL)
+	if (th == NULL) {
+#if MOOR_CONFIG_SHA384
 		th = hl == br_sha256_SIZE ? sha256_empty : sha384_empty;
+#else
+		th = sha256_empty;
+#endif
+	}
 	return moor_tls13_expand_label(hash, secret, label, th, hl, out, hl);
 }
 
@@ -445,8 +456,12 @@ void moor_tls13_transcript_init(moor_tls13_transcript *tr)
 	if (tr == NULL)
 		return;
 	br_sha256_init(&tr->sha256);
+#if MOOR_CONFIG_SHA384
 	br_sha384_init(&tr->sha384);
 	tr->active = TR_256 | TR_384;
+#else
+	tr->active = TR_256;
+#endif
 }
 
 void moor_tls13_transcript_update(moor_tls13_transcript *tr,
@@ -456,8 +471,10 @@ void moor_tls13_transcript_update(moor_tls13_transcript *tr,
 		return;
 	if (tr->active & TR_256)
 		br_sha256_update(&tr->sha256, data, len);
+#if MOOR_CONFIG_SHA384
 	if (tr->active & TR_384)
 		br_sha384_update(&tr->sha384, data, len);
+#endif
 }
 
 int moor_tls13_transcript_select(moor_tls13_transcript *tr, unsigned suite)
@@ -472,10 +489,12 @@ int moor_tls13_transcript_select(moor_tls13_transcript *tr, unsigned suite)
 	keep = hash == &br_sha256_vtable ? TR_256 : TR_384;
 	if ((tr->active & keep) == 0)
 		return MOOR_ERR_STATE;
+#if MOOR_CONFIG_SHA384
 	if (keep == TR_256)
 		wipe(&tr->sha384, sizeof tr->sha384);
 	else
 		wipe(&tr->sha256, sizeof tr->sha256);
+#endif
 	tr->active = keep;
 	return MOOR_OK;
 }
@@ -494,11 +513,13 @@ int moor_tls13_transcript_hrr(moor_tls13_transcript *tr)
 		mh[3] = br_sha256_SIZE;
 		br_sha256_init(&tr->sha256);
 		br_sha256_update(&tr->sha256, mh, 4 + br_sha256_SIZE);
+#if MOOR_CONFIG_SHA384
 	} else if (tr->active == TR_384) {
 		br_sha384_out(&tr->sha384, mh + 4);
 		mh[3] = br_sha384_SIZE;
 		br_sha384_init(&tr->sha384);
 		br_sha384_update(&tr->sha384, mh, 4 + br_sha384_SIZE);
+#endif
 	} else {
 		return MOOR_ERR_STATE;
 	}
@@ -516,12 +537,14 @@ int moor_tls13_transcript_hash(const moor_tls13_transcript *tr,
 		br_sha256_out(&tr->sha256, out);
 		return br_sha256_SIZE;
 	}
+#if MOOR_CONFIG_SHA384
 	if (hash == &br_sha384_vtable) {
 		if ((tr->active & TR_384) == 0)
 			return MOOR_ERR_STATE;
 		br_sha384_out(&tr->sha384, out);
 		return br_sha384_SIZE;
 	}
+#endif
 	return MOOR_ERR_INVALID_ARG;
 }
 

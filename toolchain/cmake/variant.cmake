@@ -11,6 +11,7 @@ set(MOOR_TLS13ONLY_DEFINES
   MOOR_CONFIG_TLS12=0
   MOOR_CONFIG_TLS_CHACHA20=0
   MOOR_CONFIG_TLS_AES256=0
+  MOOR_CONFIG_SHA384=0
   "MOOR_CONFIG_EC_IMPL=(&moor_ec_small)")
 
 function(moor_library_variant target dir)

@@ -52,10 +52,26 @@
 #endif
 
 /*
+ * MOOR_CONFIG_SHA384: 1 builds SHA-384 and SHA-512 in (BearSSL's sha2big,
+ * about 3.9 KiB of code on Cortex-M): the AES-256-GCM / SHA-384 suites,
+ * ECDSA P-384 and RSA-PSS with SHA-384/512 signatures, and certificates
+ * signed with SHA-384/512 (Let's Encrypt's ECDSA intermediates are). 0
+ * leaves all of that out: a SHA-256-only client, for images that know
+ * their server's chain. Default 1.
+ */
+#ifndef MOOR_CONFIG_SHA384
+#define MOOR_CONFIG_SHA384 1
+#endif
+
+/*
  * MOOR_CONFIG_TLS_AES256: 1 offers the AES-256-GCM / SHA-384 suites.
+ * Default: MOOR_CONFIG_SHA384.
  */
 #ifndef MOOR_CONFIG_TLS_AES256
-#define MOOR_CONFIG_TLS_AES256 1
+#define MOOR_CONFIG_TLS_AES256 MOOR_CONFIG_SHA384
+#endif
+#if MOOR_CONFIG_TLS_AES256 && !MOOR_CONFIG_SHA384
+#error "MOOR_CONFIG_TLS_AES256 needs MOOR_CONFIG_SHA384"
 #endif
 
 /*

@@ -52,6 +52,8 @@
 
 #include <bearssl.h>
 
+#include "moor/config_defaults.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -61,8 +63,13 @@ extern "C" {
 #define MOOR_TLS13_AES_256_GCM_SHA384       0x1302
 #define MOOR_TLS13_CHACHA20_POLY1305_SHA256 0x1303
 
-/* Largest hash output (SHA-384): the size of every secret below. */
+/* Largest hash output (SHA-384; SHA-256 without MOOR_CONFIG_SHA384): the
+ * size of every secret below. */
+#if MOOR_CONFIG_SHA384
 #define MOOR_TLS13_HASH_MAX 48
+#else
+#define MOOR_TLS13_HASH_MAX 32
+#endif
 /* Largest AEAD key (AES-256, ChaCha20). */
 #define MOOR_TLS13_KEY_MAX  32
 /* Per-record nonce / static IV length (all three suites). */
@@ -292,7 +299,9 @@ void moor_tls13_ks_wipe(moor_tls13_ks *ks);
  */
 typedef struct moor_tls13_transcript {
 	br_sha256_context sha256;
+#if MOOR_CONFIG_SHA384
 	br_sha384_context sha384;
+#endif
 	unsigned active;  /* bit 0: SHA-256 runs, bit 1: SHA-384 runs */
 } moor_tls13_transcript;
 
