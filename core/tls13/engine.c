@@ -565,15 +565,41 @@ static void cv_content_hash(const br_hash_class *h, const char *label,
 	h->out(&c.vtable, out);
 }
 
-/* Our CertificateVerify into obuf + 5; returns its length or a status. */
+/* Largest CertificateVerify our key can make (header included). */
+static size_t cv_max(const moor_tls13_engine *e)
+{
+	const moor_credentials *cr = e->p.client;
+
+	if (cr->sign == NULL && cr->key_type == BR_KEYTYPE_RSA)
+		return 8 + (cr->rsa.n_bitlen + 7) / 8;
+	if (cr->sign == NULL)
+		return 8 + 2 * 66 + 9;  /* ECDSA DER, P-521 at most */
+	return 8 + MOOR_RSA_PSS_MAX_MODULUS_LEN;
+}
+
+/*
+ * Our CertificateVerify, built at the end of obuf (e->fl_at), out of the
+ * way of the records that carry it: a server's record_size_limit may make
+ * it span several (RFC 8449). Returns its length or a status.
+ */
 static int make_cv(moor_tls13_engine *e)
 {
 	const moor_credentials *cr = e->p.client;
 	const br_hash_class *h = scheme_hash(e->client_scheme);
 	uint8_t th[MOOR_TLS13_HASH_MAX], hv[64];
-	uint8_t *msg = e->obuf + 5, *sig = msg + 8;
-	size_t cap = e->tx_max - 8, hl = hash_len(h);
+	size_t max = cv_max(e), first, cap, hl = hash_len(h);
+	uint8_t *msg, *sig;
 	int n;
+
+	/* Room for the staged message behind the first record that carries
+	 * (part of) it. */
+	first = max < e->tx_max ? max : e->tx_max;
+	if (5 + first + 1 + MOOR_TLS13_TAG_LEN + max > e->ocap)
+		return MOOR_ERR_BUFFER_TOO_SMALL;
+	e->fl_at = e->ocap - max;
+	msg = e->obuf + e->fl_at;
+	sig = msg + 8;
+	cap = max - 8;
 
 	if (moor_tls13_transcript_hash(&e->tr, e->ks.hash, th) <= 0)
 		return MOOR_ERR_INTERNAL;
@@ -583,10 +609,7 @@ static int make_cv(moor_tls13_engine *e)
 		if (n <= 0 || (size_t)n > cap)
 			n = MOOR_ERR_TLS_CLIENT_AUTH;
 	} else if (cr->key_type == BR_KEYTYPE_EC) {
-		if (cap < 132)
-			n = MOOR_ERR_BUFFER_TOO_SMALL;
-		else
-			n = (int)br_ecdsa_sign_asn1_get_default()(e->p.ec, h, hv, &cr->ec, sig);
+		n = (int)br_ecdsa_sign_asn1_get_default()(e->p.ec, h, hv, &cr->ec, sig);
 		if (n == 0)
 			n = MOOR_ERR_TLS_CLIENT_AUTH;
 	} else {
@@ -641,14 +664,25 @@ static void flight_step(moor_tls13_engine *e)
 		seal(e, n, CT_HS);
 		return;
 	case FL_CV:
-		r = make_cv(e);
-		if (r < 0) {
-			fail(e, r, MOOR_ALERT_INTERNAL_ERROR);
-			return;
+		if (e->fl_pos == e->fl_len) {
+			/* Sign once, then send it a record at a time. */
+			r = make_cv(e);
+			if (r < 0) {
+				fail(e, r, MOOR_ALERT_INTERNAL_ERROR);
+				return;
+			}
+			moor_tls13_transcript_update(&e->tr, e->obuf + e->fl_at, (size_t)r);
+			e->fl_len = (size_t)r;
+			e->fl_pos = 0;
 		}
-		moor_tls13_transcript_update(&e->tr, e->obuf + 5, (size_t)r);
-		e->fl = FL_FIN;
-		seal(e, (size_t)r, CT_HS);
+		n = e->fl_len - e->fl_pos;
+		if (n > e->tx_max)
+			n = e->tx_max;
+		memmove(e->obuf + 5, e->obuf + e->fl_at + e->fl_pos, n);
+		e->fl_pos += n;
+		if (e->fl_pos == e->fl_len)
+			e->fl = FL_FIN;
+		seal(e, n, CT_HS);
 		return;
 	default:
 		/* Finished, then the application keys. */
@@ -1469,8 +1503,12 @@ static void next_record(moor_tls13_engine *e)
 
 static int can_recv(const moor_tls13_engine *e)
 {
+	/* During the handshake, only once our records have all gone out: a
+	 * server that answers early (an HRR before our ClientHello is out)
+	 * must not make us reuse obuf under a record still being sent. */
 	return e->err == 0 && !e->closed && !e->peer_closed && !e->close_sent
-		&& e->hs >= HS_SH && e->hs != HS_FLIGHT && e->app_len == 0 && !e->ku_pending;
+		&& e->hs >= HS_SH && e->hs != HS_FLIGHT && e->app_len == 0 && !e->ku_pending
+		&& (e->hs == HS_DONE || e->o_off >= e->o_len);
 }
 
 unsigned moor_tls13_state(const moor_tls13_engine *e)
@@ -1505,6 +1543,8 @@ uint8_t *moor_tls13_sendrec_buf(moor_tls13_engine *e, size_t *len)
 
 void moor_tls13_sendrec_ack(moor_tls13_engine *e, size_t len)
 {
+	if (len == 0 || e->o_off >= e->o_len)
+		return;  /* nothing acknowledged: nothing changes */
 	if (len > e->o_len - e->o_off)
 		len = e->o_len - e->o_off;
 	e->o_off += len;
@@ -1574,7 +1614,7 @@ uint8_t *moor_tls13_sendapp_buf(moor_tls13_engine *e, size_t *len)
 
 void moor_tls13_sendapp_ack(moor_tls13_engine *e, size_t len)
 {
-	if (!(moor_tls13_state(e) & MOOR_TLS13_SENDAPP))
+	if (len == 0 || !(moor_tls13_state(e) & MOOR_TLS13_SENDAPP))
 		return;
 	if (len > (size_t)e->tx_max - e->app_out)
 		len = (size_t)e->tx_max - e->app_out;
@@ -1595,6 +1635,8 @@ uint8_t *moor_tls13_recvapp_buf(moor_tls13_engine *e, size_t *len)
 
 void moor_tls13_recvapp_ack(moor_tls13_engine *e, size_t len)
 {
+	if (len == 0 || e->app_len == 0)
+		return;  /* (a record may be half received: leave it alone) */
 	if (len > e->app_len)
 		len = e->app_len;
 	e->app_off += len;

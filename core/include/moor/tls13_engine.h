@@ -189,7 +189,8 @@ typedef struct moor_tls13_engine {
 	size_t o_off, o_len;         /* sealed bytes in obuf, and how many went */
 	size_t app_out;              /* application bytes at obuf + 5, not sealed */
 	size_t ch_len, ch_sent;      /* ClientHello: length, bytes emitted */
-	size_t fl_pos, fl_len;       /* client Certificate: emitted, length */
+	size_t fl_pos, fl_len;       /* client Certificate / CertificateVerify: emitted, length */
+	size_t fl_at;                /* where the CertificateVerify is staged in obuf */
 
 	br_hmac_drbg_context rng;
 	moor_tls13_transcript tr;
