@@ -74,6 +74,16 @@ static const status_entry statuses[] = {
 	{ MOOR_ERR_RESP_BAD_INTEGER, "MOOR_ERR_RESP_BAD_INTEGER", "malformed RESP integer or big number" },
 	{ MOOR_ERR_RESP_OVERFLOW, "MOOR_ERR_RESP_OVERFLOW", "RESP integer outside the signed 64-bit range" },
 	{ MOOR_ERR_RESP_BAD_DOUBLE, "MOOR_ERR_RESP_BAD_DOUBLE", "malformed RESP double" },
+
+	{ MOOR_ERR_MYSQL_PROTOCOL, "MOOR_ERR_MYSQL_PROTOCOL", "MySQL packet out of place (protocol violation by the server)" },
+	{ MOOR_ERR_MYSQL_SEQUENCE, "MOOR_ERR_MYSQL_SEQUENCE", "MySQL packet sequence id out of order (lost, repeated or foreign packet)" },
+	{ MOOR_ERR_MYSQL_TOO_LARGE, "MOOR_ERR_MYSQL_TOO_LARGE", "MySQL payload, value or count above the configured limit" },
+	{ MOOR_ERR_MYSQL_MALFORMED, "MOOR_ERR_MYSQL_MALFORMED", "malformed MySQL packet (a field runs past its end, or a bad encoding)" },
+	{ MOOR_ERR_MYSQL_UNSUPPORTED, "MOOR_ERR_MYSQL_UNSUPPORTED", "MySQL server protocol too old, or a feature moor does not implement" },
+	{ MOOR_ERR_MYSQL_BAD_VALUE, "MOOR_ERR_MYSQL_BAD_VALUE", "MySQL binary value or parameter with no valid encoding (type or range)" },
+	{ MOOR_ERR_MYSQL_COLUMNS, "MOOR_ERR_MYSQL_COLUMNS", "MySQL binary row wider than MOOR_CONFIG_MYSQL_MAX_COLUMNS" },
+	{ MOOR_ERR_MYSQL_RSA_KEY, "MOOR_ERR_MYSQL_RSA_KEY", "MySQL server RSA public key unreadable or unusable" },
+	{ MOOR_ERR_MYSQL_PASSWORD_TOO_LONG, "MOOR_ERR_MYSQL_PASSWORD_TOO_LONG", "password too long to encrypt with the MySQL server's RSA key" },
 };
 
 typedef struct {

@@ -14,7 +14,7 @@
  *   -1000 .. -1255   TLS alert received from the peer: -1000 - alert code
  *   -1300 .. -1555   TLS alert sent to the peer:       -1300 - alert code
  *   -2000 .. -2999   Redis        (-2000 .. -2099: the RESP codec)
- *   -3000 .. -3999   MySQL        (reserved)
+ *   -3000 .. -3999   MySQL        (-3000 .. -3099: the protocol codec)
  *   -4000 .. -4999   PostgreSQL   (reserved)
  *
  * "Would block" and "need more input" are not errors: non-blocking calls
@@ -99,6 +99,17 @@ typedef enum moor_status {
 	MOOR_ERR_RESP_BAD_INTEGER    = -2007, /* integer or big number not [-]digits */
 	MOOR_ERR_RESP_OVERFLOW       = -2008, /* integer outside the signed 64-bit range */
 	MOOR_ERR_RESP_BAD_DOUBLE     = -2009, /* malformed double */
+
+	/* MySQL: the protocol codec (-3000 .. -3099); see moor/mysql_proto.h */
+	MOOR_ERR_MYSQL_PROTOCOL      = -3000, /* a MySQL packet out of place */
+	MOOR_ERR_MYSQL_SEQUENCE      = -3001, /* packet sequence id not the one expected */
+	MOOR_ERR_MYSQL_TOO_LARGE     = -3002, /* payload, value or count above the limit */
+	MOOR_ERR_MYSQL_MALFORMED     = -3003, /* a field runs past the packet's end, or a bad encoding */
+	MOOR_ERR_MYSQL_UNSUPPORTED   = -3004, /* server protocol too old or a feature moor lacks */
+	MOOR_ERR_MYSQL_BAD_VALUE     = -3005, /* a binary value or parameter with no valid encoding */
+	MOOR_ERR_MYSQL_COLUMNS       = -3006, /* binary row wider than MOOR_CONFIG_MYSQL_MAX_COLUMNS */
+	MOOR_ERR_MYSQL_RSA_KEY       = -3007, /* server RSA public key unreadable or unusable */
+	MOOR_ERR_MYSQL_PASSWORD_TOO_LONG = -3008, /* password too long for RSA encryption with the server key */
 
 	/* alerts: MOOR_ERR_TLS_ALERT_RECEIVED - code, MOOR_ERR_TLS_ALERT_SENT - code */
 	MOOR_ERR_TLS_ALERT_RECEIVED  = -1000,

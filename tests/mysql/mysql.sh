@@ -1,0 +1,158 @@
+#!/usr/bin/env bash
+# MySQL codec interop: tests/bin/mysql_codec_interop (moor's TCP and TLS
+# transports + core/mysql, nothing else) against a real MariaDB (Debian's
+# mariadb-server) and against a scripted caching_sha2_password server
+# (sha2_server.py: no server in Debian speaks it), all on 127.0.0.1; and
+# the codec's --batch escaping against the real `mariadb --batch` output.
+#
+#   tests/mysql/mysql.sh PKIDIR CASE        (`mysql.sh PKIDIR list`: the cases)
+#
+# MariaDB runs as a throwaway instance in a temporary directory (started
+# with --user=root, stopped by PID), with the PKI's RSA server certificate
+# (SAN localhost) and max_allowed_packet 64 MiB, and these accounts:
+#   moor  password moorpw (mysql_native_password)
+#   edu   IDENTIFIED VIA ed25519 (moor answers native: a real AuthSwitchRequest)
+. "$(dirname "$0")/../interop/lib.sh"
+
+[ $# -eq 2 ] || { echo "usage: $0 PKIDIR CASE" >&2; exit 2; }
+case_name=$2
+
+cases_list() {
+	echo mariadb_tls mariadb_noeof mariadb_batch mariadb_switch
+	echo sha2_rsa sha2_tls sha2_switch
+}
+if [ "$case_name" = list ]; then
+	echo $(cases_list)
+	exit 0
+fi
+
+moor_pki "$1"
+PKI=$(cd "$PKI" && pwd)
+BIN=$MOOR_BUILD/tests/bin/mysql_codec_interop
+
+# interop ARGS...: run the codec driver (under MOOR_WRAP), show its output.
+interop() {
+	local rc=0
+	# shellcheck disable=SC2086
+	$MOOR_WRAP "$BIN" "$@" >"$moor_tmp/out" 2>"$moor_tmp/err" || rc=$?
+	echo "+ mysql_codec_interop $*  -> exit $rc"
+	sed 's/^/  /' "$moor_tmp/out"
+	sed 's/^/  err: /' "$moor_tmp/err"
+	return $rc
+}
+
+mariadb_start() {
+	command -v mariadbd >/dev/null || { echo "SKIP: mariadbd not installed"; exit 77; }
+	local d=$moor_tmp/mdb i
+	mkdir -p "$d"
+	mariadb-install-db --no-defaults --datadir="$d/data" --user=root \
+		--auth-root-authentication-method=normal --skip-test-db >"$d/install.log" 2>&1 ||
+		{ cat "$d/install.log"; moor_fail "mariadb-install-db"; }
+	moor_server "$d/server.log" mariadbd --no-defaults --user=root --datadir="$d/data" \
+		--socket="$d/s.sock" --port=@PORT@ --bind-address=127.0.0.1 \
+		--ssl-cert="$PKI/server-rsa-chain.crt" --ssl-key="$PKI/server-rsa.key" \
+		--ssl-ca="$PKI/root.crt" --max-allowed-packet=64M \
+		--plugin-load-add=auth_ed25519 --skip-log-bin
+	SOCK=$d/s.sock
+	for i in $(seq 1 100); do
+		mariadb-admin --no-defaults -S "$SOCK" -uroot ping >/dev/null 2>&1 && break
+		sleep 0.1
+	done
+	mariadb --no-defaults -S "$SOCK" -uroot <<-'EOF'
+		CREATE USER 'moor'@'%' IDENTIFIED BY 'moorpw';
+		GRANT ALL ON *.* TO 'moor'@'%';
+		CREATE USER 'edu'@'%' IDENTIFIED VIA ed25519 USING PASSWORD('edpw');
+		CREATE DATABASE t;
+		CREATE TABLE t.types (id INT PRIMARY KEY, ti TINYINT, tu TINYINT UNSIGNED,
+		  si SMALLINT, mi MEDIUMINT, bi BIGINT, bu BIGINT UNSIGNED, f FLOAT, d DOUBLE,
+		  dc DECIMAL(10,3), dt DATE, dtm DATETIME(6), ts TIMESTAMP NULL, tm TIME(6),
+		  y YEAR, vc VARCHAR(50), bl BLOB, tx TEXT, bt BIT(10), en ENUM('a','b'), js JSON)
+		  DEFAULT CHARSET utf8mb4;
+		INSERT INTO t.types VALUES (1, -128, 255, -32768, -8388608, -9223372036854775808,
+		  18446744073709551615, 1.5, -2.25, -1234567.891, '2024-02-29',
+		  '2024-02-29 13:14:15.123456', '2001-01-01 00:00:00', '-838:59:59.000000', 2024,
+		  'héllo', X'00FF0A09', 'a\tb\nc\\d', b'1010101010', 'b', '{"k": [1, 2]}');
+		INSERT INTO t.types VALUES (2, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+		  NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+		INSERT INTO t.types (id, dt, dtm, tm, vc) VALUES (3, '0000-00-00',
+		  '2020-01-02 00:00:00', '00:00:00', '');
+		CREATE TABLE t.ai (id INT AUTO_INCREMENT PRIMARY KEY, v VARCHAR(10));
+		DELIMITER //
+		CREATE PROCEDURE t.two() BEGIN SELECT 1; SELECT 2; END //
+		DELIMITER ;
+	EOF
+}
+
+sha2_start() {
+	"$MOOR_PY" -c 'import cryptography' 2>/dev/null ||
+		{ echo "SKIP: python3-cryptography missing"; exit 77; }
+	SHA2_LOG=$moor_tmp/sha2.paths
+	: >"$SHA2_LOG"
+	moor_server "$moor_tmp/sha2.log" "$MOOR_PY" "$MOOR_SRC/tests/mysql/sha2_server.py" \
+		@PORT@ app s3cret "$SHA2_LOG" "$@"
+}
+
+# expect_paths "LINE1" "LINE2"...: the scripted server's log, line by line.
+expect_paths() {
+	local want
+	want=$(printf '%s\n' "$@")
+	echo "  server paths: $(tr '\n' '|' <"$SHA2_LOG")"
+	[ "$(cat "$SHA2_LOG")" = "$want" ] || moor_fail "server took other paths (want: $*)"
+}
+
+case $case_name in
+mariadb_tls)
+	mariadb_start
+	interop "$MOOR_PORT" full moor moorpw "$PKI/root.crt" || moor_fail "checks failed"
+	grep -q '^ok login over TLS$' "$moor_tmp/out" || moor_fail "not over TLS"
+	;;
+mariadb_noeof)
+	mariadb_start
+	interop "$MOOR_PORT" noeof moor moorpw || moor_fail "checks failed"
+	;;
+mariadb_batch)
+	mariadb_start
+	command -v mariadb >/dev/null || { echo "SKIP: mariadb client missing"; exit 77; }
+	for q in "SELECT * FROM t.types ORDER BY id" \
+		"SELECT 'a\rb' AS \`x\ty\`, X'00' AS z, NULL AS n, 'NULL' AS s, '\\\\' AS bs, X'1A08275C0A09' AS ctl, '' AS e" \
+		"SELECT id, vc, tx FROM t.types WHERE id = 1" \
+		$'SELECT 1 AS `a\tb`, 2 AS `c\\d`, REPEAT(\'\\\\\', 3000) AS `long`, X\'0D0A\' AS crlf'; do
+		mariadb --no-defaults -S "$SOCK" -umoor -pmoorpw --batch -e "$q" >"$moor_tmp/want"
+		interop "$MOOR_PORT" batch moor moorpw - "$q" || moor_fail "query failed: $q"
+		cmp "$moor_tmp/out" "$moor_tmp/want" ||
+			{ diff <(od -c "$moor_tmp/out") <(od -c "$moor_tmp/want") | head -20
+			  moor_fail "output differs from mariadb --batch for: $q"; }
+		echo "  same as mariadb --batch ($(wc -c <"$moor_tmp/want") bytes)"
+	done
+	;;
+mariadb_switch)
+	mariadb_start
+	interop "$MOOR_PORT" switch edu edpw - client_ed25519 || moor_fail "no switch"
+	;;
+sha2_rsa)
+	sha2_start
+	interop "$MOOR_PORT" auth app s3cret || moor_fail "full auth (RSA)"
+	interop "$MOOR_PORT" auth app s3cret || moor_fail "fast auth"
+	interop "$MOOR_PORT" auth app wrong && moor_fail "a wrong password logged in"
+	expect_paths "rsa" "fast" "denied"
+	;;
+sha2_tls)
+	sha2_start "$PKI/server-rsa-chain.crt" "$PKI/server-rsa.key"
+	interop "$MOOR_PORT" auth app s3cret "$PKI/root.crt" || moor_fail "full auth (TLS)"
+	interop "$MOOR_PORT" auth app s3cret "$PKI/root.crt" || moor_fail "fast auth (TLS)"
+	expect_paths "cleartext" "fast"
+	;;
+sha2_switch)
+	sha2_start
+	# answered with mysql_native_password: an AuthSwitchRequest to
+	# caching_sha2_password with a new nonce, then full auth (RSA) with it
+	interop "$MOOR_PORT" authnative app s3cret || moor_fail "switch, then RSA"
+	interop "$MOOR_PORT" authnative app s3cret || moor_fail "switch, then fast auth"
+	interop "$MOOR_PORT" auth nobody s3cret && moor_fail "unknown user logged in"
+	expect_paths "switch rsa" "switch fast" "denied"
+	;;
+*)
+	moor_fail "unknown case $case_name"
+	;;
+esac
+echo "PASS $case_name"
