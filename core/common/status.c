@@ -75,6 +75,17 @@ static const status_entry statuses[] = {
 	{ MOOR_ERR_RESP_OVERFLOW, "MOOR_ERR_RESP_OVERFLOW", "RESP integer outside the signed 64-bit range" },
 	{ MOOR_ERR_RESP_BAD_DOUBLE, "MOOR_ERR_RESP_BAD_DOUBLE", "malformed RESP double" },
 
+	{ MOOR_ERR_REDIS_ERROR, "MOOR_ERR_REDIS_ERROR", "the Redis server answered with an error" },
+	{ MOOR_ERR_REDIS_AUTH, "MOOR_ERR_REDIS_AUTH", "Redis authentication failed (wrong user or password, or not allowed)" },
+	{ MOOR_ERR_REDIS_NOHELLO, "MOOR_ERR_REDIS_NOHELLO", "the Redis server does not speak RESP3 (no HELLO 3)" },
+	{ MOOR_ERR_REDIS_MOVED, "MOOR_ERR_REDIS_MOVED", "Redis cluster: the key's hash slot moved to another node (MOVED)" },
+	{ MOOR_ERR_REDIS_ASK, "MOOR_ERR_REDIS_ASK", "Redis cluster: the key's hash slot is migrating, ask another node (ASK)" },
+	{ MOOR_ERR_REDIS_SELECT, "MOOR_ERR_REDIS_SELECT", "Redis refused to SELECT the database" },
+	{ MOOR_ERR_REDIS_HANDSHAKE, "MOOR_ERR_REDIS_HANDSHAKE", "Redis connection setup refused (HELLO or CLIENT SETNAME)" },
+	{ MOOR_ERR_REDIS_UNEXPECTED, "MOOR_ERR_REDIS_UNEXPECTED", "Redis sent a reply that no command was waiting for" },
+	{ MOOR_ERR_REDIS_PROTOCOL, "MOOR_ERR_REDIS_PROTOCOL", "Redis protocol violation by the server" },
+	{ MOOR_ERR_REDIS_BACKOFF, "MOOR_ERR_REDIS_BACKOFF", "Redis reconnect postponed by the backoff delay" },
+
 	{ MOOR_ERR_MYSQL_PROTOCOL, "MOOR_ERR_MYSQL_PROTOCOL", "MySQL packet out of place (protocol violation by the server)" },
 	{ MOOR_ERR_MYSQL_SEQUENCE, "MOOR_ERR_MYSQL_SEQUENCE", "MySQL packet sequence id out of order (lost, repeated or foreign packet)" },
 	{ MOOR_ERR_MYSQL_TOO_LARGE, "MOOR_ERR_MYSQL_TOO_LARGE", "MySQL payload, value or count above the configured limit" },

@@ -13,7 +13,8 @@
  *   -300  .. -399    X.509 certificate validation
  *   -1000 .. -1255   TLS alert received from the peer: -1000 - alert code
  *   -1300 .. -1555   TLS alert sent to the peer:       -1300 - alert code
- *   -2000 .. -2999   Redis        (-2000 .. -2099: the RESP codec)
+ *   -2000 .. -2999   Redis        (-2000 .. -2099: the RESP codec,
+ *                                  -2100 .. -2199: the client)
  *   -3000 .. -3999   MySQL        (-3000 .. -3099: the protocol codec)
  *   -4000 .. -4999   PostgreSQL   (reserved)
  *
@@ -99,6 +100,18 @@ typedef enum moor_status {
 	MOOR_ERR_RESP_BAD_INTEGER    = -2007, /* integer or big number not [-]digits */
 	MOOR_ERR_RESP_OVERFLOW       = -2008, /* integer outside the signed 64-bit range */
 	MOOR_ERR_RESP_BAD_DOUBLE     = -2009, /* malformed double */
+
+	/* Redis: the client (-2100 .. -2199); see moor/redis.h */
+	MOOR_ERR_REDIS_ERROR         = -2100, /* the server answered with an error reply */
+	MOOR_ERR_REDIS_AUTH          = -2101, /* AUTH / HELLO AUTH refused (WRONGPASS, NOAUTH, NOPERM) */
+	MOOR_ERR_REDIS_NOHELLO       = -2102, /* RESP3 required but the server has no HELLO 3 */
+	MOOR_ERR_REDIS_MOVED         = -2103, /* cluster: the key's slot lives on another node */
+	MOOR_ERR_REDIS_ASK           = -2104, /* cluster: the slot is migrating; ask another node */
+	MOOR_ERR_REDIS_SELECT        = -2105, /* SELECT of the configured database refused */
+	MOOR_ERR_REDIS_HANDSHAKE     = -2106, /* HELLO or CLIENT SETNAME refused, or an odd reply to them */
+	MOOR_ERR_REDIS_UNEXPECTED    = -2107, /* a reply arrived while no command was waiting for one */
+	MOOR_ERR_REDIS_PROTOCOL      = -2108, /* a reply that breaks the Redis protocol (bad redirect, push in RESP2) */
+	MOOR_ERR_REDIS_BACKOFF       = -2109, /* reconnect: the next attempt is not due yet */
 
 	/* MySQL: the protocol codec (-3000 .. -3099); see moor/mysql_proto.h */
 	MOOR_ERR_MYSQL_PROTOCOL      = -3000, /* a MySQL packet out of place */
