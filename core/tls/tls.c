@@ -303,9 +303,11 @@ static int tls_send(moor_transport *t, const uint8_t *data, size_t len)
 	/* One record per call: send() is handed whole messages by the
 	 * protocols, and a record should not wait for more data. */
 	e_flush(tls);
-	r = pump(tls);
-	if (r < 0)
-		return r;
+	/* The bytes are the engine's now: report them as accepted even if
+	 * pushing them out fails. The error is sticky, so the next call
+	 * reports it; returning it here would make the caller believe data
+	 * that may have reached the peer was never sent. */
+	(void)pump(tls);
 	return (int)avail;
 }
 
