@@ -95,6 +95,12 @@ static const status_entry statuses[] = {
 	{ MOOR_ERR_MYSQL_COLUMNS, "MOOR_ERR_MYSQL_COLUMNS", "MySQL binary row wider than MOOR_CONFIG_MYSQL_MAX_COLUMNS" },
 	{ MOOR_ERR_MYSQL_RSA_KEY, "MOOR_ERR_MYSQL_RSA_KEY", "MySQL server RSA public key unreadable or unusable" },
 	{ MOOR_ERR_MYSQL_PASSWORD_TOO_LONG, "MOOR_ERR_MYSQL_PASSWORD_TOO_LONG", "password too long to encrypt with the MySQL server's RSA key" },
+
+	{ MOOR_ERR_MYSQL_SERVER, "MOOR_ERR_MYSQL_SERVER", "the MySQL server answered with an error (see its code, SQLSTATE and message)" },
+	{ MOOR_ERR_MYSQL_NO_TLS, "MOOR_ERR_MYSQL_NO_TLS", "ssl-mode requires TLS but the MySQL server does not offer it" },
+	{ MOOR_ERR_MYSQL_AUTH_PLUGIN, "MOOR_ERR_MYSQL_AUTH_PLUGIN", "the MySQL server asked for an authentication plugin moor does not implement" },
+	{ MOOR_ERR_MYSQL_INSECURE_AUTH, "MOOR_ERR_MYSQL_INSECURE_AUTH", "refused to send the MySQL password without TLS (cleartext, or RSA key not allowed)" },
+	{ MOOR_ERR_MYSQL_AUTH, "MOOR_ERR_MYSQL_AUTH", "MySQL authentication exchange out of order or too long" },
 };
 
 typedef struct {

@@ -45,10 +45,13 @@ mariadb_start() {
 	command -v mariadbd >/dev/null || { echo "SKIP: mariadbd not installed"; exit 77; }
 	local d=$moor_tmp/mdb i
 	mkdir -p "$d"
-	mariadb-install-db --no-defaults --datadir="$d/data" --user=root \
+	# A private tmpdir: parallel installs in a shared /tmp collide on
+	# their temporary tables ("Could not remove temporary table").
+	mkdir -p "$d/tmp"
+	mariadb-install-db --no-defaults --datadir="$d/data" --user=root --tmpdir="$d/tmp" \
 		--auth-root-authentication-method=normal --skip-test-db >"$d/install.log" 2>&1 ||
 		{ cat "$d/install.log"; moor_fail "mariadb-install-db"; }
-	moor_server "$d/server.log" mariadbd --no-defaults --user=root --datadir="$d/data" \
+	moor_server "$d/server.log" mariadbd --no-defaults --user=root --datadir="$d/data" --tmpdir="$d/tmp" \
 		--socket="$d/s.sock" --port=@PORT@ --bind-address=127.0.0.1 \
 		--ssl-cert="$PKI/server-rsa-chain.crt" --ssl-key="$PKI/server-rsa.key" \
 		--ssl-ca="$PKI/root.crt" --max-allowed-packet=64M \

@@ -15,7 +15,8 @@
  *   -1300 .. -1555   TLS alert sent to the peer:       -1300 - alert code
  *   -2000 .. -2999   Redis        (-2000 .. -2099: the RESP codec,
  *                                  -2100 .. -2199: the client)
- *   -3000 .. -3999   MySQL        (-3000 .. -3099: the protocol codec)
+ *   -3000 .. -3999   MySQL        (-3000 .. -3099: the protocol codec,
+ *                                  -3100 .. -3199: the client)
  *   -4000 .. -4999   PostgreSQL   (reserved)
  *
  * "Would block" and "need more input" are not errors: non-blocking calls
@@ -123,6 +124,13 @@ typedef enum moor_status {
 	MOOR_ERR_MYSQL_COLUMNS       = -3006, /* binary row wider than MOOR_CONFIG_MYSQL_MAX_COLUMNS */
 	MOOR_ERR_MYSQL_RSA_KEY       = -3007, /* server RSA public key unreadable or unusable */
 	MOOR_ERR_MYSQL_PASSWORD_TOO_LONG = -3008, /* password too long for RSA encryption with the server key */
+
+	/* MySQL: the client (-3100 .. -3199); see moor/mysql.h */
+	MOOR_ERR_MYSQL_SERVER        = -3100, /* the server answered ERR (code, SQLSTATE, message: moor_mysql_last_error()) */
+	MOOR_ERR_MYSQL_NO_TLS        = -3101, /* ssl-mode requires TLS but the server does not offer CLIENT_SSL */
+	MOOR_ERR_MYSQL_AUTH_PLUGIN   = -3102, /* the server asked for an auth plugin moor does not implement */
+	MOOR_ERR_MYSQL_INSECURE_AUTH = -3103, /* the password would cross without TLS (cleartext, or RSA not allowed) */
+	MOOR_ERR_MYSQL_AUTH          = -3104, /* authentication exchange out of order or looping */
 
 	/* alerts: MOOR_ERR_TLS_ALERT_RECEIVED - code, MOOR_ERR_TLS_ALERT_SENT - code */
 	MOOR_ERR_TLS_ALERT_RECEIVED  = -1000,
