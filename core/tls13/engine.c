@@ -565,41 +565,21 @@ static void cv_content_hash(const br_hash_class *h, const char *label,
 	h->out(&c.vtable, out);
 }
 
-/* Largest CertificateVerify our key can make (header included). */
-static size_t cv_max(const moor_tls13_engine *e)
-{
-	const moor_credentials *cr = e->p.client;
-
-	if (cr->sign == NULL && cr->key_type == BR_KEYTYPE_RSA)
-		return 8 + (cr->rsa.n_bitlen + 7) / 8;
-	if (cr->sign == NULL)
-		return 8 + 2 * 66 + 9;  /* ECDSA DER, P-521 at most */
-	return 8 + MOOR_RSA_PSS_MAX_MODULUS_LEN;
-}
-
 /*
- * Our CertificateVerify, built at the end of obuf (e->fl_at), out of the
- * way of the records that carry it: a server's record_size_limit may make
- * it span several (RFC 8449). Returns its length or a status.
+ * Our CertificateVerify. It is signed in place at obuf + 5 (all of obuf is
+ * free at this point); if it is longer than one record may carry (a
+ * server's record_size_limit, RFC 8449), it is then moved to the end of
+ * obuf (e->fl_at), out of the way of the records that carry it a piece at
+ * a time. Returns its length or a status.
  */
 static int make_cv(moor_tls13_engine *e)
 {
 	const moor_credentials *cr = e->p.client;
 	const br_hash_class *h = scheme_hash(e->client_scheme);
 	uint8_t th[MOOR_TLS13_HASH_MAX], hv[64];
-	size_t max = cv_max(e), first, cap, hl = hash_len(h);
-	uint8_t *msg, *sig;
+	uint8_t *msg = e->obuf + 5, *sig = msg + 8;
+	size_t cap = e->ocap - 5 - 8 - 1 - MOOR_TLS13_TAG_LEN, hl = hash_len(h), total;
 	int n;
-
-	/* Room for the staged message behind the first record that carries
-	 * (part of) it. */
-	first = max < e->tx_max ? max : e->tx_max;
-	if (5 + first + 1 + MOOR_TLS13_TAG_LEN + max > e->ocap)
-		return MOOR_ERR_BUFFER_TOO_SMALL;
-	e->fl_at = e->ocap - max;
-	msg = e->obuf + e->fl_at;
-	sig = msg + 8;
-	cap = max - 8;
 
 	if (moor_tls13_transcript_hash(&e->tr, e->ks.hash, th) <= 0)
 		return MOOR_ERR_INTERNAL;
@@ -632,7 +612,16 @@ static int make_cv(moor_tls13_engine *e)
 	msg[5] = (uint8_t)e->client_scheme;
 	msg[6] = (uint8_t)(n >> 8);
 	msg[7] = (uint8_t)n;
-	return n + 8;
+	total = (size_t)n + 8;
+	e->fl_at = 5;
+	if (total > e->tx_max) {
+		/* Several records: stage it behind the first one. */
+		if (5 + (size_t)e->tx_max + 1 + MOOR_TLS13_TAG_LEN + total > e->ocap)
+			return MOOR_ERR_BUFFER_TOO_SMALL;
+		e->fl_at = e->ocap - total;
+		memmove(e->obuf + e->fl_at, msg, total);
+	}
+	return (int)total;
 }
 
 /* The next record of the client flight. */
