@@ -284,7 +284,6 @@ static int prelude(moor_mysql *m, uint32_t deadline)
 	m->plugin = hs.plugin_id;
 	m->connection_id = hs.connection_id;
 	m->server_caps = hs.caps;
-	m->mariadb = hs.is_mariadb;
 	{
 		const uint8_t *v = hs.server_version.ptr;
 		size_t vl = hs.server_version.len;
@@ -903,6 +902,10 @@ static int drain_until(moor_mysql *m, moor_mysql_ok *ok, uint32_t deadline)
 	int st = MOOR_OK;
 
 	while (moor_mysql_busy(m)) {
+		/* Checked between events too: a server that keeps streaming
+		 * rows must not hold this past its deadline. */
+		if (moor_ms_left(m->plat, deadline) == 0)
+			return fail(m, MOOR_ERR_TIMEOUT);
 		st = poll_until(m, &ev, deadline);
 		if (st != MOOR_OK)
 			return st;

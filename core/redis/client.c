@@ -22,9 +22,6 @@
 
 #include "moor/redis.h"
 
-#define ST_IDLE    0   /* never connected, or closed by the caller */
-#define ST_READY   1   /* connected */
-#define ST_FAILED  2   /* the connection broke; err holds why */
 
 #define MSG_IDLE   0
 #define MSG_REPLY  1
@@ -134,7 +131,6 @@ static int fail(moor_redis *r, int st)
 	if (r->err == 0)
 		r->err = st;
 	drop_transport(r, 0);
-	r->state = ST_FAILED;
 	r->streaming = 0;
 	return r->err;
 }
@@ -190,7 +186,6 @@ int moor_redis_init(moor_redis *r, const moor_redis_config *cfg,
 	r->rxcap = rxcap;
 	r->tx = tx;
 	r->txcap = txcap;
-	r->state = ST_IDLE;
 	reset_conn(r);
 	return MOOR_OK;
 }
@@ -794,7 +789,7 @@ static int classify(moor_redis *r, moor_redis_event *ev)
 
 int moor_redis_next(moor_redis *r, moor_redis_event *ev)
 {
-	int st, pushed = 0;
+	int st, pushed = 0, received = 0;
 
 	if (r == NULL || ev == NULL)
 		return MOOR_ERR_INVALID_ARG;
@@ -836,6 +831,12 @@ int moor_redis_next(moor_redis *r, moor_redis_event *ev)
 		}
 		if (r->rx_fill >= r->rxcap)
 			return fail(r, MOOR_ERR_INTERNAL);
+		/* One read per call: a non-blocking call does a bounded amount
+		 * of work even while pushes keep coming (the caller waits, which
+		 * returns at once if more is readable, and calls again). */
+		if (received)
+			return 0;
+		received = 1;
 		n = moor_transport_recv(r->t, r->rx + r->rx_fill,
 			r->rxcap - r->rx_fill);
 		if (n == 0)
@@ -903,6 +904,11 @@ static int read_reply(moor_redis *r, uint32_t seq, moor_redis_reply *rep,
 	for (;;) {
 		const moor_resp_event *e = &ev.resp;
 
+		/* Checked between events too: a server that keeps sending (a
+		 * streamed string, pushes, other replies) must not hold this
+		 * past its deadline. */
+		if (moor_ms_left(r->plat, deadline) == 0)
+			return fail(r, MOOR_ERR_TIMEOUT);
 		st = poll_until(r, &ev, deadline);
 		if (st < 0)
 			return st == MOOR_ERR_TIMEOUT ? fail(r, st) : st;
@@ -1109,7 +1115,6 @@ static void note_failure(moor_redis *r)
 			d -= v % (d / 2 + 1);
 		}
 	}
-	r->backoff_ms = d;
 	r->retry_at = now_ms(r) + d;
 }
 
@@ -1134,12 +1139,10 @@ int moor_redis_connect(moor_redis *r, uint32_t timeout_ms)
 		st = MOOR_ERR_INTERNAL;
 	if (st != MOOR_OK) {
 		r->err = st;
-		r->state = ST_FAILED;
 		note_failure(r);
 		return st;
 	}
 	r->t = t;
-	r->state = ST_READY;
 	st = handshake(r, deadline);
 	wipe(r->tx, r->txcap);          /* it held the password */
 	if (st != MOOR_OK) {
@@ -1148,18 +1151,14 @@ int moor_redis_connect(moor_redis *r, uint32_t timeout_ms)
 		return st;
 	}
 	r->attempts = 0;
-	r->backoff_ms = 0;
 	return MOOR_OK;
 }
 
 uint32_t moor_redis_retry_in(const moor_redis *r)
 {
-	int32_t left;
-
 	if (r == NULL || r->attempts == 0)
 		return 0;
-	left = (int32_t)(r->retry_at - r->plat->now_ms(r->plat->ctx));
-	return left > 0 ? (uint32_t)left : 0;
+	return moor_ms_left(r->plat, r->retry_at);
 }
 
 int moor_redis_reconnect(moor_redis *r, uint32_t timeout_ms)
@@ -1201,7 +1200,6 @@ void moor_redis_close(moor_redis *r)
 	if (r == NULL)
 		return;
 	drop_transport(r, 1);
-	r->state = ST_IDLE;
 	r->err = 0;
 	r->streaming = 0;
 	r->node_host[0] = '\0';   /* the next connect: the configured server */
@@ -1424,6 +1422,11 @@ static int read_slots(moor_redis *r, uint32_t seq, uint32_t deadline)
 	for (;;) {
 		const moor_resp_event *e = &ev.resp;
 
+		/* Checked between events too: a server that keeps sending (a
+		 * streamed string, pushes, other replies) must not hold this
+		 * past its deadline. */
+		if (moor_ms_left(r->plat, deadline) == 0)
+			return fail(r, MOOR_ERR_TIMEOUT);
 		st = poll_until(r, &ev, deadline);
 		if (st < 0)
 			return st == MOOR_ERR_TIMEOUT ? fail(r, st) : st;

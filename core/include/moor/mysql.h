@@ -279,7 +279,6 @@ typedef struct moor_mysql {
 	uint8_t binary;
 	uint8_t in_row, row_last;
 	uint8_t tls_on;
-	uint8_t mariadb;
 	uint8_t plugin;            /* the server's auth plugin (MOOR_MYSQL_AUTH_*) */
 	uint8_t resp_seq;          /* id of the HandshakeResponse41 */
 	uint8_t scramble[MOOR_MYSQL_SCRAMBLE_LEN];

@@ -380,11 +380,9 @@ typedef struct moor_redis {
 	int err;                     /* sticky error, 0 if none */
 	uint32_t n_chan, n_pat, n_shard;   /* current subscriptions */
 	uint32_t retry_at;           /* now_ms() when the next attempt is due */
-	uint32_t backoff_ms;         /* the last backoff; 0 after a success */
 	uint32_t attempts;           /* failed connect attempts in a row */
 	int64_t push_count;          /* count element of the current push */
 	uint16_t node_port;          /* 0: the configured server */
-	uint8_t state;
 	uint8_t proto;               /* 2 or 3 once connected */
 	uint8_t in_msg;              /* 0 idle, 1 reply, 2 push */
 	uint8_t streaming;
