@@ -56,6 +56,14 @@ int cli_read_file(const char *path, uint8_t *buf, size_t cap, size_t *len);
  */
 int cli_load_anchors(const char *path, const moor_anchors **out);
 
+/*
+ * Load a client certificate chain and key (PEM or DER) into static
+ * storage and point *out at them. Valid until the next call. Returns
+ * MOOR_OK or a status (a read error or "error: client credentials: ..."
+ * is printed).
+ */
+int cli_load_credentials(const char *cert, const char *key, const moor_credentials **out);
+
 /* Name to print for anchor `index` of `a` ("#3" if the set has no names,
  * "none (not verified)" for index < 0). Returns a pointer into `buf` or a
  * static string. */

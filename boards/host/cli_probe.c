@@ -99,10 +99,6 @@ static moor_posix_tcp tcp;
 static moor_fault fault;
 static moor_fault_config fault_cfg;
 static moor_tls13_ticket ticket;
-static moor_credentials creds;
-static uint8_t cred_cert[CLI_FILE_MAX];
-static uint8_t cred_key[CLI_FILE_MAX];
-static uint8_t cred_work[64u * 1024u];
 static uint8_t peer_dn[CLI_DN_MAX];
 
 typedef struct probe_args {
@@ -226,23 +222,6 @@ static int parse_args(int argc, char **argv, probe_args *a)
 	if ((a->cert == NULL) != (a->key == NULL))
 		return usage_error("--cert and --key go together", NULL);
 	return -1;
-}
-
-static int load_credentials(const probe_args *a)
-{
-	size_t cert_len = 0, key_len = 0;
-	int st;
-
-	st = cli_read_file(a->cert, cred_cert, sizeof cred_cert, &cert_len);
-	if (st == MOOR_OK)
-		st = cli_read_file(a->key, cred_key, sizeof cred_key, &key_len);
-	if (st != MOOR_OK)
-		return st;
-	st = moor_credentials_load(&creds, cred_work, sizeof cred_work,
-		cred_cert, cert_len, cred_key, key_len);
-	if (st != MOOR_OK)
-		cli_print_status("client credentials", st);
-	return st;
 }
 
 static void print_result(const probe_args *a, const moor_tls_config *cfg,
@@ -438,9 +417,8 @@ int cli_probe(int argc, char **argv)
 		}
 	}
 	if (a.cert != NULL) {
-		if (load_credentials(&a) != MOOR_OK)
+		if (cli_load_credentials(a.cert, a.key, &cfg.client) != MOOR_OK)
 			return CLI_EXIT_FAIL;
-		cfg.client = &creds;
 	}
 
 	for (k = 0; k <= a.resume; k++) {

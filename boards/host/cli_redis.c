@@ -104,10 +104,6 @@ static uint8_t rxbuf[REDIS_RX], txbuf[REDIS_TX];
 static moor_tls tls;
 static moor_tls_config tcfg;
 static moor_posix_tcp tcp;
-static moor_credentials creds;
-static uint8_t cred_cert[CLI_FILE_MAX];
-static uint8_t cred_key[CLI_FILE_MAX];
-static uint8_t cred_work[64u * 1024u];
 static moor_redis rc;
 static moor_redis_config rcfg;
 static size_t argvlen[MAX_ARGS];
@@ -425,23 +421,6 @@ static void hook_disconnect(void *ctx, moor_transport *t, int graceful)
 		moor_transport_close(t);
 }
 
-static int load_credentials(const redis_args *a)
-{
-	size_t cert_len = 0, key_len = 0;
-	int st;
-
-	st = cli_read_file(a->cert, cred_cert, sizeof cred_cert, &cert_len);
-	if (st == MOOR_OK)
-		st = cli_read_file(a->key, cred_key, sizeof cred_key, &key_len);
-	if (st != MOOR_OK)
-		return st;
-	st = moor_credentials_load(&creds, cred_work, sizeof cred_work,
-		cred_cert, cert_len, cred_key, key_len);
-	if (st != MOOR_OK)
-		cli_print_status("client credentials", st);
-	return st;
-}
-
 /* ------------------------------------------------------------------ */
 /* redis-cli's raw output */
 
@@ -743,9 +722,8 @@ int cli_redis(int argc, char **argv)
 			}
 		}
 		if (a.cert != NULL) {
-			if (load_credentials(&a) != MOOR_OK)
+			if (cli_load_credentials(a.cert, a.key, &tcfg.client) != MOOR_OK)
 				return CLI_EXIT_FAIL;
-			tcfg.client = &creds;
 		}
 	}
 

@@ -101,6 +101,32 @@ int cli_load_anchors(const char *path, const moor_anchors **out)
 	return MOOR_OK;
 }
 
+/* Storage for one --cert/--key pair; it lives as long as the process. */
+static moor_credentials cred_set;
+static uint8_t cred_cert[CLI_FILE_MAX];
+static uint8_t cred_key[CLI_FILE_MAX];
+static uint8_t cred_work[64u * 1024u];
+
+int cli_load_credentials(const char *cert, const char *key, const moor_credentials **out)
+{
+	size_t cert_len = 0, key_len = 0;
+	int st;
+
+	st = cli_read_file(cert, cred_cert, sizeof cred_cert, &cert_len);
+	if (st == MOOR_OK)
+		st = cli_read_file(key, cred_key, sizeof cred_key, &key_len);
+	if (st != MOOR_OK)
+		return st;
+	st = moor_credentials_load(&cred_set, cred_work, sizeof cred_work,
+		cred_cert, cert_len, cred_key, key_len);
+	if (st != MOOR_OK) {
+		cli_print_status("client credentials", st);
+		return st;
+	}
+	*out = &cred_set;
+	return MOOR_OK;
+}
+
 const char *cli_anchor_name(const moor_anchors *a, int index, char *buf, size_t cap)
 {
 	if (index < 0 || a == NULL || (size_t)index >= a->count)

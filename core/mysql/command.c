@@ -151,61 +151,6 @@ int moor_mysql_write_stmt_send_long_data_header(uint32_t stmt_id,
 /* ------------------------------------------------------------------ */
 /* COM_STMT_EXECUTE. */
 
-/* How a type's value is encoded. */
-enum {
-	ENC_NONE = 0,  /* no binary value encoding */
-	ENC_INT1, ENC_INT2, ENC_INT4, ENC_INT8,
-	ENC_FLOAT, ENC_DOUBLE,
-	ENC_DATE, ENC_TIME,
-	ENC_STRING,
-	ENC_NULL
-};
-
-static int encoding(uint8_t type)
-{
-	switch (type) {
-	case MOOR_MYSQL_TYPE_TINY:
-		return ENC_INT1;
-	case MOOR_MYSQL_TYPE_SHORT:
-	case MOOR_MYSQL_TYPE_YEAR:
-		return ENC_INT2;
-	case MOOR_MYSQL_TYPE_LONG:
-	case MOOR_MYSQL_TYPE_INT24:
-		return ENC_INT4;
-	case MOOR_MYSQL_TYPE_LONGLONG:
-		return ENC_INT8;
-	case MOOR_MYSQL_TYPE_FLOAT:
-		return ENC_FLOAT;
-	case MOOR_MYSQL_TYPE_DOUBLE:
-		return ENC_DOUBLE;
-	case MOOR_MYSQL_TYPE_DATE:
-	case MOOR_MYSQL_TYPE_DATETIME:
-	case MOOR_MYSQL_TYPE_TIMESTAMP:
-		return ENC_DATE;
-	case MOOR_MYSQL_TYPE_TIME:
-		return ENC_TIME;
-	case MOOR_MYSQL_TYPE_NULL:
-		return ENC_NULL;
-	case MOOR_MYSQL_TYPE_DECIMAL:
-	case MOOR_MYSQL_TYPE_NEWDECIMAL:
-	case MOOR_MYSQL_TYPE_VARCHAR:
-	case MOOR_MYSQL_TYPE_BIT:
-	case MOOR_MYSQL_TYPE_VECTOR:
-	case MOOR_MYSQL_TYPE_JSON:
-	case MOOR_MYSQL_TYPE_ENUM:
-	case MOOR_MYSQL_TYPE_SET:
-	case MOOR_MYSQL_TYPE_TINY_BLOB:
-	case MOOR_MYSQL_TYPE_MEDIUM_BLOB:
-	case MOOR_MYSQL_TYPE_LONG_BLOB:
-	case MOOR_MYSQL_TYPE_BLOB:
-	case MOOR_MYSQL_TYPE_VAR_STRING:
-	case MOOR_MYSQL_TYPE_STRING:
-	case MOOR_MYSQL_TYPE_GEOMETRY:
-		return ENC_STRING;
-	default:
-		return ENC_NONE;
-	}
-}
 
 static int param_null(const moor_mysql_param *p)
 {
@@ -230,7 +175,7 @@ static int time_ok(const moor_mysql_time *t, int enc)
 {
 	if (t->minute > 59 || t->second > 59 || t->microsecond > 999999)
 		return 0;
-	if (enc == ENC_DATE)
+	if (enc == BV_DATE)
 		return t->year <= 9999 && t->month <= 12 && t->day <= 31 && t->hour <= 23;
 	/* TIME: at most 838:59:59 */
 	return t->hour <= 23 && t->days <= 34 && t->days * 24u + t->hour <= 838;
@@ -241,26 +186,26 @@ static int check_param(const moor_mysql_param *p)
 	int enc;
 
 	if (param_null(p) || p->long_data) {
-		if (p->type != MOOR_MYSQL_TYPE_NULL && encoding(p->type) == ENC_NONE)
+		if (p->type != MOOR_MYSQL_TYPE_NULL && moor_mysql_bin_layout(p->type) == BV_BAD)
 			return MOOR_ERR_MYSQL_BAD_VALUE;
 		return MOOR_OK;
 	}
-	enc = encoding(p->type);
+	enc = moor_mysql_bin_layout(p->type);
 	switch (enc) {
-	case ENC_INT1:
+	case BV_1:
 		return int_fits(p, 1) ? MOOR_OK : MOOR_ERR_MYSQL_BAD_VALUE;
-	case ENC_INT2:
+	case BV_2:
 		return int_fits(p, 2) ? MOOR_OK : MOOR_ERR_MYSQL_BAD_VALUE;
-	case ENC_INT4:
+	case BV_4:
 		return int_fits(p, 4) ? MOOR_OK : MOOR_ERR_MYSQL_BAD_VALUE;
-	case ENC_INT8:
-	case ENC_FLOAT:
-	case ENC_DOUBLE:
+	case BV_8:
+	case BV_FLOAT:
+	case BV_DOUBLE:
 		return MOOR_OK;
-	case ENC_DATE:
-	case ENC_TIME:
+	case BV_DATE:
+	case BV_TIME:
 		return time_ok(&p->t, enc) ? MOOR_OK : MOOR_ERR_MYSQL_BAD_VALUE;
-	case ENC_STRING:
+	case BV_STR:
 		return p->ptr != NULL || p->len == 0 ? MOOR_OK : MOOR_ERR_INVALID_ARG;
 	default:
 		return MOOR_ERR_MYSQL_BAD_VALUE;
@@ -321,34 +266,34 @@ static void emit_value(mysql_wr *w, const moor_mysql_param *p)
 	uint64_t bits;
 	uint32_t fbits;
 
-	switch (encoding(p->type)) {
-	case ENC_INT1:
+	switch (moor_mysql_bin_layout(p->type)) {
+	case BV_1:
 		moor_mysql_wr_le(w, p->is_unsigned ? p->u : (uint64_t)p->i, 1);
 		break;
-	case ENC_INT2:
+	case BV_2:
 		moor_mysql_wr_le(w, p->is_unsigned ? p->u : (uint64_t)p->i, 2);
 		break;
-	case ENC_INT4:
+	case BV_4:
 		moor_mysql_wr_le(w, p->is_unsigned ? p->u : (uint64_t)p->i, 4);
 		break;
-	case ENC_INT8:
+	case BV_8:
 		moor_mysql_wr_le(w, p->is_unsigned ? p->u : (uint64_t)p->i, 8);
 		break;
-	case ENC_FLOAT:
+	case BV_FLOAT:
 		memcpy(&fbits, &p->f, 4);
 		moor_mysql_wr_le(w, fbits, 4);
 		break;
-	case ENC_DOUBLE:
+	case BV_DOUBLE:
 		memcpy(&bits, &p->d, 8);
 		moor_mysql_wr_le(w, bits, 8);
 		break;
-	case ENC_DATE:
+	case BV_DATE:
 		emit_date(w, &p->t);
 		break;
-	case ENC_TIME:
+	case BV_TIME:
 		emit_time(w, &p->t);
 		break;
-	default: /* ENC_STRING */
+	default: /* BV_STR */
 		moor_mysql_wr_lenenc_str(w, p->ptr, p->len);
 		break;
 	}

@@ -50,6 +50,15 @@ uint32_t moor_mysql_le16(const uint8_t *p);
 uint32_t moor_mysql_le32(const uint8_t *p);
 uint64_t moor_mysql_le64(const uint8_t *p);
 
+/* Binary-protocol layout of a column or parameter type: one table for the
+ * parameter encoder (COM_STMT_EXECUTE) and the binary row decoder, so
+ * they cannot disagree. */
+enum {
+	BV_BAD = 0, BV_1, BV_2, BV_4, BV_8, BV_FLOAT, BV_DOUBLE, BV_DATE,
+	BV_TIME, BV_STR, BV_NULL
+};
+int moor_mysql_bin_layout(uint8_t type);
+
 /* Zero memory in a way the compiler keeps. */
 void moor_mysql_wipe(void *p, size_t n);
 

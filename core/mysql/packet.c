@@ -531,3 +531,49 @@ size_t moor_mysql_put_lenenc(uint8_t out[9], uint64_t v)
 		out[i] = (uint8_t)(v >> (8 * (i - 1)));
 	return n;
 }
+
+int moor_mysql_bin_layout(uint8_t type)
+{
+	switch (type) {
+	case MOOR_MYSQL_TYPE_TINY:
+		return BV_1;
+	case MOOR_MYSQL_TYPE_SHORT:
+	case MOOR_MYSQL_TYPE_YEAR:
+		return BV_2;
+	case MOOR_MYSQL_TYPE_LONG:
+	case MOOR_MYSQL_TYPE_INT24:
+		return BV_4;
+	case MOOR_MYSQL_TYPE_LONGLONG:
+		return BV_8;
+	case MOOR_MYSQL_TYPE_FLOAT:
+		return BV_FLOAT;
+	case MOOR_MYSQL_TYPE_DOUBLE:
+		return BV_DOUBLE;
+	case MOOR_MYSQL_TYPE_DATE:
+	case MOOR_MYSQL_TYPE_DATETIME:
+	case MOOR_MYSQL_TYPE_TIMESTAMP:
+		return BV_DATE;
+	case MOOR_MYSQL_TYPE_TIME:
+		return BV_TIME;
+	case MOOR_MYSQL_TYPE_NULL:
+		return BV_NULL;
+	case MOOR_MYSQL_TYPE_DECIMAL:
+	case MOOR_MYSQL_TYPE_NEWDECIMAL:
+	case MOOR_MYSQL_TYPE_VARCHAR:
+	case MOOR_MYSQL_TYPE_BIT:
+	case MOOR_MYSQL_TYPE_VECTOR:
+	case MOOR_MYSQL_TYPE_JSON:
+	case MOOR_MYSQL_TYPE_ENUM:
+	case MOOR_MYSQL_TYPE_SET:
+	case MOOR_MYSQL_TYPE_TINY_BLOB:
+	case MOOR_MYSQL_TYPE_MEDIUM_BLOB:
+	case MOOR_MYSQL_TYPE_LONG_BLOB:
+	case MOOR_MYSQL_TYPE_BLOB:
+	case MOOR_MYSQL_TYPE_VAR_STRING:
+	case MOOR_MYSQL_TYPE_STRING:
+	case MOOR_MYSQL_TYPE_GEOMETRY:
+		return BV_STR;
+	default:
+		return BV_BAD;
+	}
+}

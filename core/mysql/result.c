@@ -221,57 +221,6 @@ enum {
 	RW_DONE
 };
 
-/* Binary value layout of a column type. */
-enum {
-	BV_BAD = 0, BV_1, BV_2, BV_4, BV_8, BV_FLOAT, BV_DOUBLE, BV_DATE,
-	BV_TIME, BV_STR, BV_NULL
-};
-
-static int bin_layout(uint8_t type)
-{
-	switch (type) {
-	case MOOR_MYSQL_TYPE_TINY:
-		return BV_1;
-	case MOOR_MYSQL_TYPE_SHORT:
-	case MOOR_MYSQL_TYPE_YEAR:
-		return BV_2;
-	case MOOR_MYSQL_TYPE_LONG:
-	case MOOR_MYSQL_TYPE_INT24:
-		return BV_4;
-	case MOOR_MYSQL_TYPE_LONGLONG:
-		return BV_8;
-	case MOOR_MYSQL_TYPE_FLOAT:
-		return BV_FLOAT;
-	case MOOR_MYSQL_TYPE_DOUBLE:
-		return BV_DOUBLE;
-	case MOOR_MYSQL_TYPE_DATE:
-	case MOOR_MYSQL_TYPE_DATETIME:
-	case MOOR_MYSQL_TYPE_TIMESTAMP:
-		return BV_DATE;
-	case MOOR_MYSQL_TYPE_TIME:
-		return BV_TIME;
-	case MOOR_MYSQL_TYPE_NULL:
-		return BV_NULL;
-	case MOOR_MYSQL_TYPE_DECIMAL:
-	case MOOR_MYSQL_TYPE_NEWDECIMAL:
-	case MOOR_MYSQL_TYPE_VARCHAR:
-	case MOOR_MYSQL_TYPE_BIT:
-	case MOOR_MYSQL_TYPE_VECTOR:
-	case MOOR_MYSQL_TYPE_JSON:
-	case MOOR_MYSQL_TYPE_ENUM:
-	case MOOR_MYSQL_TYPE_SET:
-	case MOOR_MYSQL_TYPE_TINY_BLOB:
-	case MOOR_MYSQL_TYPE_MEDIUM_BLOB:
-	case MOOR_MYSQL_TYPE_LONG_BLOB:
-	case MOOR_MYSQL_TYPE_BLOB:
-	case MOOR_MYSQL_TYPE_VAR_STRING:
-	case MOOR_MYSQL_TYPE_STRING:
-	case MOOR_MYSQL_TYPE_GEOMETRY:
-		return BV_STR;
-	default:
-		return BV_BAD;
-	}
-}
 
 int moor_mysql_row_init(moor_mysql_row *d, uint32_t ncols, const uint8_t *types)
 {
@@ -343,7 +292,7 @@ static void decode_fixed(const moor_mysql_row *d, moor_mysql_value *v)
 	float f;
 	double x;
 
-	switch (bin_layout(d->vtype)) {
+	switch (moor_mysql_bin_layout(d->vtype)) {
 	case BV_1:
 		decode_int(v, s[0], 8);
 		break;
@@ -461,7 +410,7 @@ int moor_mysql_row_next(moor_mysql_row *d, const uint8_t *data, size_t len,
 				break;
 			}
 			d->vtype = d->types[d->col];
-			lay = bin_layout(d->vtype);
+			lay = moor_mysql_bin_layout(d->vtype);
 			if ((d->bitmap[(d->col + 2) / 8] >> ((d->col + 2) % 8)) & 1
 				|| lay == BV_NULL) {
 				ev_start(d, v, MOOR_MYSQL_EV_VALUE);
@@ -493,7 +442,7 @@ int moor_mysql_row_next(moor_mysql_row *d, const uint8_t *data, size_t len,
 				return 0;
 			}
 			b = data[used++];
-			lay = bin_layout(d->vtype);
+			lay = moor_mysql_bin_layout(d->vtype);
 			if (lay == BV_DATE ? (b != 0 && b != 4 && b != 7 && b != 11)
 				: (b != 0 && b != 8 && b != 12))
 				return row_fail(d, consumed, MOOR_ERR_MYSQL_BAD_VALUE);

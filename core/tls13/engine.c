@@ -1417,12 +1417,7 @@ static int on_alert(moor_tls13_engine *e, const uint8_t *p, size_t n)
 	if ((p[1] == MOOR_ALERT_PROTOCOL_VERSION || p[1] == MOOR_ALERT_HANDSHAKE_FAILURE)
 		&& e->hs == HS_SH && !e->hrr)
 		e->fallback_ok = 1;
-	e->alert = NO_ALERT;
-	if (e->err == 0) {
-		e->err = MOOR_STATUS_ALERT_RECEIVED(p[1]);
-		e->alert = NO_ALERT;
-	}
-	return e->err;
+	return fail(e, MOOR_STATUS_ALERT_RECEIVED(p[1]), NO_ALERT);  /* none goes back */
 }
 
 /* A whole record is in ibuf at r_at. */

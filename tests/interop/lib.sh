@@ -189,3 +189,29 @@ expect_err() {
 out_value() {
 	sed -n "s/^$1: //p" "$moor_out" | head -n 1
 }
+
+# moor_mariadb DIR [MARIADBD OPTIONS...]: a throwaway MariaDB in DIR
+# (mariadb-install-db, then mariadbd as root on a free 127.0.0.1 port,
+# stopped by PID on exit), waited for until it answers a ping (10 s).
+# Sets MOOR_PORT and MOOR_MARIADB_SOCK (root logs in over that socket
+# without a password). Exits 77 (skip) if MariaDB is not installed. Each
+# instance has its own tmpdir: parallel installs sharing /tmp collide on
+# their temporary tables.
+moor_mariadb() {
+	local d=$1 i
+	shift
+	command -v mariadbd >/dev/null || { echo "SKIP: mariadbd not installed"; exit 77; }
+	mkdir -p "$d/tmp"
+	mariadb-install-db --no-defaults --datadir="$d/data" --user=root --tmpdir="$d/tmp" \
+		--auth-root-authentication-method=normal --skip-test-db >"$d/install.log" 2>&1 ||
+		{ cat "$d/install.log"; moor_fail "mariadb-install-db"; }
+	moor_server "$d/server.log" mariadbd --no-defaults --user=root --datadir="$d/data" \
+		--tmpdir="$d/tmp" --socket="$d/s.sock" --port=@PORT@ --bind-address=127.0.0.1 "$@"
+	MOOR_MARIADB_SOCK=$d/s.sock
+	for i in $(seq 1 100); do
+		mariadb-admin --no-defaults -S "$MOOR_MARIADB_SOCK" -uroot ping >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	sed 's/^/  mariadbd: /' "$d/server.log" >&2
+	moor_fail "mariadbd did not answer a ping within 10 s"
+}

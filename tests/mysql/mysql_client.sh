@@ -42,23 +42,9 @@ client() {
 
 # mariadb_start [SERVER OPTIONS...]
 mariadb_start() {
-	command -v mariadbd >/dev/null || { echo "SKIP: mariadbd not installed"; exit 77; }
-	local d=$moor_tmp/mdb i
-	# a private tmpdir: parallel installs in a shared /tmp collide on
-	# their temporary tables
-	mkdir -p "$d/tmp"
-	mariadb-install-db --no-defaults --datadir="$d/data" --user=root --tmpdir="$d/tmp" \
-		--auth-root-authentication-method=normal --skip-test-db >"$d/install.log" 2>&1 ||
-		{ cat "$d/install.log"; moor_fail "mariadb-install-db"; }
-	moor_server "$d/server.log" mariadbd --no-defaults --user=root --datadir="$d/data" \
-		--socket="$d/s.sock" --port=@PORT@ --bind-address=127.0.0.1 --tmpdir="$d/tmp" \
-		--max-allowed-packet=64M --performance-schema=ON \
+	moor_mariadb "$moor_tmp/mdb" --max-allowed-packet=64M --performance-schema=ON \
 		--plugin-load-add=auth_ed25519 --skip-log-bin "$@"
-	SOCK=$d/s.sock
-	for i in $(seq 1 100); do
-		mariadb-admin --no-defaults -S "$SOCK" -uroot ping >/dev/null 2>&1 && break
-		sleep 0.1
-	done
+	SOCK=$MOOR_MARIADB_SOCK
 	mariadb --no-defaults -S "$SOCK" -uroot <<-'EOF'
 		CREATE USER 'moor'@'%' IDENTIFIED BY 'moorpw';
 		GRANT ALL ON *.* TO 'moor'@'%';
