@@ -52,6 +52,10 @@ void cli_probe_usage(FILE *f)
 	      "  --timeout MS           connect and handshake timeout (default 10000)\n"
 	      "  --time-floor           if the wall time is unknown, validate at the\n"
 	      "                         build date instead of failing (MOOR_TIME_USE_FLOOR)\n"
+	      "  --scratch              lend the session handshake scratch memory for the\n"
+	      "                         certificate validator (moor_tls_config.scratch),\n"
+	      "                         overwritten after each handshake to show that the\n"
+	      "                         session no longer uses it\n"
 	      "  -v                     log from the library to stderr (twice: debug)\n"
 	      "  --help                 this text\n", f);
 }
@@ -94,6 +98,7 @@ static void rec_scan_feed(void *ctx, const uint8_t *data, size_t len)
 
 /* Session state; static because the TLS context and buffer are large. */
 static uint8_t iobuf[MOOR_TLS_BUFSIZE_FULL];
+static uint8_t scratch[MOOR_TLS_SCRATCH_SIZE];
 static moor_tls tls;
 static moor_posix_tcp tcp;
 static moor_fault fault;
@@ -106,6 +111,7 @@ typedef struct probe_args {
 	unsigned long recv;
 	unsigned long port, frag, timeout_ms, resume;
 	int time_floor;              /* --time-floor */
+	int scratch;                 /* --scratch */
 	moor_ssl_mode mode;
 	uint16_t vmin, vmax;
 	int verbose;
@@ -147,6 +153,10 @@ static int parse_args(int argc, char **argv, probe_args *a)
 		}
 		if (strcmp(argv[i], "--time-floor") == 0) {
 			a->time_floor = 1;
+			continue;
+		}
+		if (strcmp(argv[i], "--scratch") == 0) {
+			a->scratch = 1;
 			continue;
 		}
 		if (strcmp(argv[i], "-vv") == 0) {
@@ -353,6 +363,8 @@ static int probe_once(probe_conn *pc, moor_tls_config *cfg)
 	if (st != MOOR_OK)
 		return st;
 	st = moor_tls_handshake(&tls, lower, (uint32_t)a->timeout_ms);
+	if (a->scratch)
+		memset(scratch, 0xa5, sizeof scratch);  /* no longer the session's */
 	if (st == MOOR_OK && moor_tls_get_info(&tls)->version == MOOR_TLS_1_3) {
 		uint32_t deadline = pc->plat->now_ms(pc->plat->ctx) + 2000;
 		uint32_t left;
@@ -404,6 +416,10 @@ int cli_probe(int argc, char **argv)
 	cfg.version_min = a.vmin;
 	cfg.version_max = a.vmax;
 	cfg.time_policy = a.time_floor ? MOOR_TIME_USE_FLOOR : MOOR_TIME_FAIL_CLOSED;
+	if (a.scratch) {
+		cfg.scratch = scratch;
+		cfg.scratch_len = sizeof scratch;
+	}
 	cfg.peer_dn = peer_dn;
 	cfg.peer_dn_cap = sizeof peer_dn;
 	cfg.reconnect = reconnect;

@@ -355,6 +355,7 @@ static unsigned long used_below(uintptr_t top)
 #define MAX_ANCHORS 8
 
 static uint8_t iobuf[MOOR_TLS_BUFSIZE(16384)];
+static uint8_t scratch[MOOR_TLS_SCRATCH_SIZE];   /* the validator, during handshakes */
 static moor_tls tls;
 static moor_tls13_ticket ticket;
 static replay rp;
@@ -402,6 +403,8 @@ int main(void)
 	cfg.version_min = MOOR_TLS_1_3;
 	cfg.version_max = MOOR_TLS_1_3;
 	cfg.ticket = &ticket;
+	cfg.scratch = scratch;
+	cfg.scratch_len = sizeof scratch;
 
 	for (conn = 1; conn < 256; conn++) {
 		const moor_tls_info *info;

@@ -28,6 +28,9 @@
 #endif
 
 static uint8_t tls_iobuf[MOOR_TLS_BUFSIZE(1024)];
+/* Handshake scratch: the certificate validator, idle after the handshake
+ * (an application would lend memory it shares between connections). */
+static uint8_t scratch[MOOR_TLS_SCRATCH_SIZE];
 static moor_tls tls;
 static moor_tls13_ticket ticket;
 static uint8_t reply[256];
@@ -47,6 +50,8 @@ int main(void)
 	cfg.version_max = MOOR_TLS_1_3;
 	cfg.ticket = &ticket;
 	cfg.anchors = &moor_builtin_anchors;
+	cfg.scratch = scratch;
+	cfg.scratch_len = sizeof scratch;
 
 	st = moor_tls_init(&tls, &cfg, &ref_platform, tls_iobuf, sizeof tls_iobuf);
 	if (st == MOOR_OK)

@@ -402,16 +402,26 @@ def section_ram(sz):
 
     x509_rest = sz["tls_x509"] - sz["x509_minimal"] - sz["x509_decoder"] - sz["x509_leaf_key_buf"]
     e13_rest = sz["e13"] - sum(get(k) for _, k in e13_parts)
-    drv_rest = sz["tls"] - sz["tls_x509"] - sz["tls_u"]
+    inline = "tls_x509_inline" in sz
+    drv_rest = sz["tls"] - sz["tls_u"] - (sz["tls_x509"] if inline else 0)
     total_ram = sz["tls"] + sz["iobuf_1k"]
+    scratch = sz.get("scratch", 0)
+
+    def x509_rows(indent):
+        pad = "&nbsp;&nbsp;" * indent
+        return [
+            "| %s`br_x509_minimal_context` (BearSSL's validator) | %d |" % (pad, sz["x509_minimal"]),
+            "| %s`br_x509_decoder_context` (dates, CA flag, DN for precise errors) | %d |" % (pad, sz["x509_decoder"]),
+            "| %sleaf key copy (`leaf_key_buf`, for `require` mode) | %d |" % (pad, sz["x509_leaf_key_buf"]),
+            "| %sother fields | %d |" % (pad, x509_rest),
+        ]
+
     out.append("| part | bytes |")
     out.append("|---|---:|")
     out.append("| **`moor_tls`, the session** | **%d** |" % sz["tls"])
-    out.append("| &nbsp;&nbsp;`moor_x509`, the chain validator (`x509`) | %d |" % sz["tls_x509"])
-    out.append("| &nbsp;&nbsp;&nbsp;&nbsp;`br_x509_minimal_context` (BearSSL's validator) | %d |" % sz["x509_minimal"])
-    out.append("| &nbsp;&nbsp;&nbsp;&nbsp;`br_x509_decoder_context` (dates, CA flag, DN for precise errors) | %d |" % sz["x509_decoder"])
-    out.append("| &nbsp;&nbsp;&nbsp;&nbsp;leaf key copy (`leaf_key_buf`, for `require` mode) | %d |" % sz["x509_leaf_key_buf"])
-    out.append("| &nbsp;&nbsp;&nbsp;&nbsp;other fields | %d |" % x509_rest)
+    if inline:
+        out.append("| &nbsp;&nbsp;`moor_x509`, the chain validator (`x509_inline`) | %d |" % sz["tls_x509"])
+        out.extend(x509_rows(2))
     out.append("| &nbsp;&nbsp;`moor_tls13_engine`, the TLS 1.3 engine (`u.e13`) | %d |" % sz["e13"])
     for label, keys in e13_parts:
         out.append("| &nbsp;&nbsp;&nbsp;&nbsp;%s | %d |" % (label, get(keys)))
@@ -421,9 +431,20 @@ def section_ram(sz):
     out.append("| &nbsp;&nbsp;driver fields | %d |" % drv_rest)
     out.append("| I/O buffer, `MOOR_TLS_BUFSIZE(1024)` | %d |" % sz["iobuf_1k"])
     out.append("| **session + buffer** | **%d** |" % total_ram)
+    if not inline:
+        out.append("| handshake scratch (`cfg.scratch`, `MOOR_TLS_SCRATCH_SIZE`): `moor_x509`, the chain validator, used only during the handshake | %d |" % scratch)
+        out.extend(x509_rows(1))
     out.append("| resumption ticket store (`moor_tls13_ticket`, optional, kept between connections) | %d |" % sz["ticket"])
     out.append("")
     out.append("- Session + buffer: %d B (%s); %s." % (total_ram, kib(total_ram), goal_text(total_ram, RAM_GOAL)))
+    if not inline:
+        with_scratch = total_ram + scratch
+        out.append("- This configuration builds with `MOOR_CONFIG_TLS_X509_INLINE=0`: the certificate "
+                   "validator is not in the session but in %d B of scratch memory the caller lends "
+                   "for the handshake only (`moor_tls_config.scratch`). Connections that handshake "
+                   "one at a time share one scratch area; a single connection that owns its scratch "
+                   "needs %d B (%s; %s)." % (scratch, with_scratch, kib(with_scratch),
+                                              goal_text(with_scratch, RAM_GOAL)))
     out.append("- With the ticket store for resumption: %d B." % (total_ram + sz["ticket"]))
     if "br_ssl_client" in sz:
         grown = sz["tls"] - sz["tls_u"] + max(sz["tls_u"], sz["br_ssl_client"])

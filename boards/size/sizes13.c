@@ -18,7 +18,11 @@
 	unsigned char moor_sz_##name[sizeof(what)];
 
 SZ(tls, moor_tls)
-SZ(tls_x509, MEMBER(moor_tls, x509))
+SZ(tls_x509, moor_x509)
+SZ(scratch, uint8_t[MOOR_TLS_SCRATCH_SIZE])
+#if MOOR_CONFIG_TLS_X509_INLINE
+SZ(tls_x509_inline, MEMBER(moor_tls, x509_inline))
+#endif
 SZ(x509_minimal, br_x509_minimal_context)
 SZ(x509_decoder, br_x509_decoder_context)
 SZ(x509_leaf_key_buf, MEMBER(moor_x509, leaf_key_buf))

@@ -359,6 +359,13 @@ static int start_tls(moor_mysql *m, uint32_t deadline)
 		m->tlscfg.reconnect = tls_reconnect;
 		m->tlscfg.reconnect_ctx = m;
 	}
+	if (m->tlscfg.scratch == NULL && m->rxcap >= MOOR_TLS_SCRATCH_SIZE) {
+		/* rx is idle during the handshake (the greeting's scramble is
+		 * copied out; the fallback's prelude runs before the validator
+		 * starts over): lend it for the certificate validator. */
+		m->tlscfg.scratch = m->rx;
+		m->tlscfg.scratch_len = m->rxcap;
+	}
 	st = moor_tls_init(cfg->tls_session, &m->tlscfg, m->plat, cfg->tls_buf, cfg->tls_buf_len);
 	if (st == MOOR_OK)
 		st = moor_tls_handshake(cfg->tls_session, m->tcp, moor_ms_left(m->plat, deadline));

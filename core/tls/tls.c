@@ -216,8 +216,8 @@ static int engine_closed(moor_tls *tls)
 		tls->state = ST_CLOSED;
 		return tls->err;
 	}
-	if (e >= BR_ERR_X509_OK && e < BR_ERR_X509_OK + 32 && tls->x509.status != MOOR_OK)
-		return fail(tls, tls->x509.status);
+	if (e >= BR_ERR_X509_OK && e < BR_ERR_X509_OK + 32 && tls->x509->status != MOOR_OK)
+		return fail(tls, tls->x509->status);
 	return fail(tls, moor_tls_map_br_error(e));
 }
 
@@ -484,7 +484,7 @@ static int setup12(moor_tls *tls)
 #if MOOR_CONFIG_TLS_CHACHA20
 	br_ssl_engine_set_default_chapol(e);
 #endif
-	br_ssl_engine_set_x509(e, &tls->x509.vtable);
+	br_ssl_engine_set_x509(e, &tls->x509->vtable);
 	/* No renegotiation, ever. */
 	br_ssl_engine_add_flags(e, BR_OPT_NO_RENEGOTIATION);
 
@@ -535,7 +535,7 @@ static int setup13(moor_tls *tls)
 
 	memset(&p, 0, sizeof p);
 	p.server_name = tls->sni;
-	p.x509 = &tls->x509;
+	p.x509 = tls->x509;
 	p.client = cfg->client;
 	p.ticket = cfg->ticket;
 	p.groups = cfg->groups;
@@ -545,6 +545,29 @@ static int setup13(moor_tls *tls)
 	tls->v13 = 1;
 	return moor_tls13_init(&tls->u.e13, &p, tls->plat, tls->iobuf,
 		tls->iobuf_len - out_len, tls->iobuf + tls->iobuf_len - out_len, out_len, frag);
+}
+
+/*
+ * Where the certificate validator lives: in cfg->scratch (aligned up to 8
+ * bytes) when the caller lends memory for the handshake, else in the
+ * session itself (MOOR_CONFIG_TLS_X509_INLINE).
+ */
+static int place_validator(moor_tls *tls, const moor_tls_config *cfg)
+{
+	if (cfg->scratch != NULL) {
+		uintptr_t a = ((uintptr_t)cfg->scratch + 7u) & ~(uintptr_t)7u;
+
+		if (cfg->scratch_len < MOOR_TLS_SCRATCH_SIZE)
+			return MOOR_ERR_BUFFER_TOO_SMALL;
+		tls->x509 = (moor_x509 *)a;
+		return MOOR_OK;
+	}
+#if MOOR_CONFIG_TLS_X509_INLINE
+	tls->x509 = &tls->x509_inline;
+	return MOOR_OK;
+#else
+	return MOOR_ERR_CONFIG;  /* built without a validator in the session */
+#endif
 }
 
 int moor_tls_init(moor_tls *tls, const moor_tls_config *cfg,
@@ -582,6 +605,9 @@ int moor_tls_init(moor_tls *tls, const moor_tls_config *cfg,
 		return MOOR_ERR_CONFIG;
 	if (cfg->client != NULL && cfg->client->chain_len == 0)
 		return MOOR_ERR_CONFIG;
+	r = place_validator(tls, cfg);
+	if (r != MOOR_OK)
+		return r;
 	if (buf == NULL)
 		return MOOR_ERR_INVALID_ARG;
 	frag = frag_for(buf_len);
@@ -624,6 +650,16 @@ static int validation_time(moor_tls *tls, int64_t *now)
 		return MOOR_OK;
 	}
 	return MOOR_ERR_TIME_UNKNOWN;
+}
+
+/* A fresh validator for this handshake, in the session or the scratch. */
+static void start_validator(moor_tls *tls)
+{
+	const moor_tls_config *cfg = tls->cfg;
+	const moor_anchors *anchors = cfg->anchors != NULL ? cfg->anchors : &moor_builtin_anchors;
+
+	moor_x509_init(tls->x509, anchors, cfg->mode, tls->now, cfg->peer_dn, cfg->peer_dn_cap);
+	tls->x509->expected_host = cfg->server_name;
 }
 
 /* Pump until the engine can carry application data, or fails. */
@@ -682,6 +718,7 @@ static int fall_back(moor_tls *tls, uint32_t deadline)
 	tls->lower = lower;
 	tls->err = 0;
 	tls->state = ST_HANDSHAKE;
+	start_validator(tls);  /* the hook may have reused the scratch memory */
 	r = setup12(tls);
 	if (r != MOOR_OK)
 		return r;
@@ -701,9 +738,7 @@ int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms
 {
 	const moor_tls_config *cfg;
 	const moor_platform *p;
-	const moor_anchors *anchors;
 	uint32_t deadline;
-	int64_t now;
 	int r;
 
 	if (tls == NULL || lower == NULL || tls->cfg == NULL)
@@ -720,12 +755,10 @@ int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms
 	if (cfg->mode == MOOR_SSL_REQUIRE)
 		moor_log(p, MOOR_LOG_WARN, "tls",
 			"ssl mode 'require': the server certificate is NOT verified", 0);
-	r = validation_time(tls, &now);
+	r = validation_time(tls, &tls->now);
 	if (r != MOOR_OK)
 		return fail(tls, r);
-	anchors = cfg->anchors != NULL ? cfg->anchors : &moor_builtin_anchors;
-	moor_x509_init(&tls->x509, anchors, cfg->mode, now, cfg->peer_dn, cfg->peer_dn_cap);
-	tls->x509.expected_host = cfg->server_name;
+	start_validator(tls);
 
 	tls->state = ST_HANDSHAKE;
 	deadline = p->now_ms(p->ctx) + timeout_ms;
@@ -785,8 +818,8 @@ int moor_tls_handshake(moor_tls *tls, moor_transport *lower, uint32_t timeout_ms
 	}
 #endif
 	if (!tls->info.resumed) {
-		tls->info.anchor_index = tls->x509.anchor_index;
-		tls->info.peer_dn_len = tls->x509.dn_overflow ? 0 : tls->x509.dn_len;
+		tls->info.anchor_index = tls->x509->anchor_index;
+		tls->info.peer_dn_len = tls->x509->dn_overflow ? 0 : tls->x509->dn_len;
 	}
 	moor_log(p, MOOR_LOG_INFO, "tls", "handshake done, version", tls->info.version);
 	return MOOR_OK;

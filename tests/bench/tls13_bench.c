@@ -49,6 +49,7 @@
 #define MAX_ANCHORS 16
 
 static uint8_t iobuf[MOOR_TLS_BUFSIZE_FULL];
+static uint8_t scratch[MOOR_TLS_SCRATCH_SIZE];   /* the validator, during handshakes */
 static moor_tls tls;
 static moor_posix_tcp tcp;
 static moor_tls13_ticket ticket;
@@ -258,6 +259,8 @@ int main(int argc, char **argv)
 
 	memset(&cfg, 0, sizeof cfg);
 	cfg.server_name = sni != NULL ? sni : host;
+	cfg.scratch = scratch;
+	cfg.scratch_len = sizeof scratch;
 	if (record != NULL) {
 		uint8_t f[4];
 

@@ -500,6 +500,32 @@ run_case() {
 		expect_line "anchor: $ROOT_NAME"
 		expect_match '^cipher: TLS_ECDHE_RSA_WITH_(AES_128_GCM_SHA256|AES_256_GCM_SHA384|CHACHA20_POLY1305_SHA256)$'
 		;;
+	# ---- the validator in lent scratch memory (cfg.scratch) --------
+	# moor probe --scratch overwrites the scratch after every handshake:
+	# resumption, the fallback to TLS 1.2 and a verification failure must
+	# behave exactly as with the validator inside the session.
+	ossl_scratch_resume | gnutls_scratch_resume)
+		T+=(--scratch)
+		resume_case "${1%%_*}"
+		;;
+	ossl_scratch_fallback)
+		T+=(--scratch)
+		moor_s_server "$srvlog" -tls1_2 -cert "$PKI/server-rsa.crt" \
+			-key "$PKI/server-rsa.key" -cert_chain "$PKI/int.crt"
+		probe
+		expect_rc 0
+		expect_line "version: TLSv1.2"
+		expect_line "fallback: yes"
+		expect_line "peer: $PEER"
+		expect_line "anchor: $ROOT_NAME"
+		;;
+	ossl_scratch_wronghost)
+		T+=(--scratch)
+		ossl_serve ec256
+		moor_run probe -h 127.0.0.1 -p "$MOOR_PORT" --sni wrong.example \
+			--cacert "$PKI/root.crt" "${T[@]}"
+		expect_fail "MOOR_ERR_X509_HOSTNAME:"
+		;;
 	ossl_tls12only_vs_tls13)
 		# OpenSSL refuses a TLS 1.2 ClientHello with protocol_version.
 		ossl_serve rsa2048
@@ -592,6 +618,7 @@ cases_list() {
 	echo ossl_tls13only_vs_tls12 ossl_auto_vs_tls12 ossl_tls12only_vs_tls13
 	echo ossl_auto_vs_both gnutls_auto_vs_tls12 gnutls_tls12only_vs_tls13
 	echo ossl_middlebox_ccs gnutls_no_compat
+	echo ossl_scratch_resume gnutls_scratch_resume ossl_scratch_fallback ossl_scratch_wronghost
 }
 
 if [ "$case_name" = list ]; then

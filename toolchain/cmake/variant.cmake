@@ -6,12 +6,14 @@
 #
 # MOOR_TLS13ONLY_DEFINES: the configuration of the TLS 1.3-only client of
 # the size report and the benchmarks: no TLS 1.2, AES-128-GCM only,
-# X25519 and P-256 only.
+# X25519 and P-256 only, and the certificate validator in handshake
+# scratch memory lent by the caller instead of inside the session.
 set(MOOR_TLS13ONLY_DEFINES
   MOOR_CONFIG_TLS12=0
   MOOR_CONFIG_TLS_CHACHA20=0
   MOOR_CONFIG_TLS_AES256=0
   MOOR_CONFIG_SHA384=0
+  MOOR_CONFIG_TLS_X509_INLINE=0
   "MOOR_CONFIG_EC_IMPL=(&moor_ec_small)")
 
 function(moor_library_variant target dir)

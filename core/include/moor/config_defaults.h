@@ -88,6 +88,18 @@
 #endif
 
 /*
+ * MOOR_CONFIG_TLS_X509_INLINE: 1 keeps a certificate validator (moor_x509,
+ * about 4.8 KB) inside every moor_tls, used when the config lends no
+ * handshake scratch memory (moor_tls_config.scratch). 0 takes it out of
+ * the session: every verifying session must then be given scratch memory,
+ * which connections that handshake one at a time can share. Changes the
+ * layout of moor_tls: the library and its users must agree on it.
+ */
+#ifndef MOOR_CONFIG_TLS_X509_INLINE
+#define MOOR_CONFIG_TLS_X509_INLINE 1
+#endif
+
+/*
  * MOOR_CONFIG_EC_IMPL: the BearSSL elliptic-curve implementation (an
  * expression of type `const br_ec_impl *`) used for key shares, ECDSA in
  * certificate chains and client EC keys. Default br_ec_get_default():

@@ -209,7 +209,10 @@ typedef struct moor_mysql_config {
 	moor_ssl_mode ssl_mode;
 	/* TLS settings (anchors, server_name, client certificate, versions);
 	 * its `mode` is ignored (ssl_mode rules). NULL: all defaults, which
-	 * with VERIFY_IDENTITY fails for want of a server_name. */
+	 * with VERIFY_IDENTITY fails for want of a server_name. Without
+	 * `scratch` in it, an rx buffer of at least MOOR_TLS_SCRATCH_SIZE
+	 * bytes is lent to the session as its handshake scratch (rx is idle
+	 * then), which a build with MOOR_CONFIG_TLS_X509_INLINE=0 needs. */
 	const moor_tls_config *tls;
 	/* The TLS session and its I/O buffer (>= MOOR_TLS_BUFSIZE_MIN);
 	 * required unless ssl_mode is DISABLE. */
@@ -244,13 +247,16 @@ typedef struct moor_mysql_config {
 
 /*
  * The client. Caller-owned, nothing to free; fields private. It must not
- * move while connected (the TLS session points into it). sizeof is 576
- * bytes with the defaults on Cortex-M4 (688 on a 64-bit host): the row
+ * move while connected (the TLS session points into it). sizeof is 584
+ * bytes with the defaults on Cortex-M4 (704 on a 64-bit host): the row
  * decoder is 176 of them (its binary NULL bitmap for
  * MOOR_CONFIG_MYSQL_MAX_COLUMNS), the last error 136, the copy of the TLS
- * config 56. A whole TLS connection adds the moor_tls session (8256 bytes
+ * config 64. A whole TLS connection adds the moor_tls session (8272 bytes
  * on Cortex-M4), its I/O buffer (MOOR_TLS_BUFSIZE(1024) = 2458 bytes with
  * 1 KiB records) and the rx/tx buffers (e.g. 1024 + 512): about 12.8 KB.
+ * Built with MOOR_CONFIG_TLS_X509_INLINE=0 the session is 3488 bytes and
+ * the connection about 8.1 KB, plus MOOR_TLS_SCRATCH_SIZE (4784) bytes of
+ * handshake scratch that connections can share (moor_tls_config.scratch).
  */
 typedef struct moor_mysql {
 	const moor_mysql_config *cfg;

@@ -128,7 +128,29 @@ typedef struct moor_tls_config {
 	/* Optional buffer that receives the leaf subject DN (DER). */
 	uint8_t *peer_dn;
 	size_t peer_dn_cap;
+
+	/*
+	 * Memory lent to the session for the certificate validator, used only
+	 * while moor_tls_handshake() runs: at least MOOR_TLS_SCRATCH_SIZE
+	 * bytes (any alignment). The validator is the largest part of a
+	 * session (about 4.8 KB) and is idle once the handshake is over, so
+	 * devices that handshake one connection at a time can share one
+	 * scratch area between all their connections. It must not be memory
+	 * that anything else uses during the handshake, such as the session's
+	 * own buffer (the `reconnect` hook may use it: the validator starts
+	 * over after the hook).
+	 * NULL: the validator lives inside moor_tls (MOOR_CONFIG_TLS_X509_INLINE,
+	 * the default); in a build with MOOR_CONFIG_TLS_X509_INLINE=0 a session
+	 * that verifies certificates then fails moor_tls_init() with
+	 * MOOR_ERR_CONFIG. A scratch_len below MOOR_TLS_SCRATCH_SIZE gives
+	 * MOOR_ERR_BUFFER_TOO_SMALL.
+	 */
+	void *scratch;
+	size_t scratch_len;
 } moor_tls_config;
+
+/* Bytes of handshake scratch memory a session needs (moor_tls_config). */
+#define MOOR_TLS_SCRATCH_SIZE (sizeof(moor_x509) + 8u)
 
 /* What was negotiated; valid after a successful handshake. */
 typedef struct moor_tls_info {
@@ -155,7 +177,11 @@ typedef struct moor_tls {
 	size_t iobuf_len;
 	const char *sni;                 /* server_name unless an IP literal */
 	uint16_t vmin, vmax;
-	moor_x509 x509;
+	int64_t now;                     /* validation time of this handshake */
+	moor_x509 *x509;                 /* cfg->scratch or x509_inline */
+#if MOOR_CONFIG_TLS_X509_INLINE
+	moor_x509 x509_inline;
+#endif
 	uint8_t v13;                     /* 1 while the TLS 1.3 engine runs */
 	union {
 #if MOOR_CONFIG_TLS12
