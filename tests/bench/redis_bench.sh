@@ -156,7 +156,8 @@ inc=$(sed -n 's/^C_INCLUDES = //p' "$B/tests/bench/CMakeFiles/moor_bench_redis.d
 [ -n "$inc" ] || inc="-I$MOOR_SRC/core/include -isystem $(dirname "$(find "$MOOR_SRC/build/deps" -path '*/inc/bearssl.h' | head -n 1)")"
 # The TLS 1.3-only configuration (MOOR_TLS13ONLY_DEFINES in toolchain/cmake/variant.cmake).
 only13=(-DMOOR_CONFIG_TLS12=0 -DMOOR_CONFIG_TLS_CHACHA20=0 -DMOOR_CONFIG_TLS_AES256=0
-	-DMOOR_CONFIG_SHA384=0 "-DMOOR_CONFIG_EC_IMPL=(&moor_ec_small)")
+	-DMOOR_CONFIG_SHA384=0 -DMOOR_CONFIG_TLS_X509_INLINE=0
+	"-DMOOR_CONFIG_EC_IMPL=(&moor_ec_small)")
 arm=(arm-none-eabi-gcc -mcpu=cortex-m4 -mthumb -mfpu=fpv4-sp-d16 -mfloat-abi=hard --specs=nano.specs -Os)
 
 # sizes TAG NM CC... -- DEFINES...: sets sz_TAG_{tls,tls_buf,redis,redis_rx,redis_tx,total}
@@ -175,6 +176,8 @@ sizes() {
 		total=$((total + size))
 	done < <("$nm" -S "$moor_tmp/sz.$tag.o" | awk '$4 ~ /^moor_rsz_/ { print $2, $4 }')
 	eval "sz_${tag}_total=$total"
+	size=$("$nm" -S "$moor_tmp/sz.$tag.o" | awk '$4 == "moor_rsx_scratch" { print $2 }')
+	eval "sz_${tag}_scratch=${size:+$((16#$size))}"
 }
 sizes host nm "${CC:-cc}" -- 
 sizes host13 nm "${CC:-cc}" -- "${only13[@]}"
@@ -191,6 +194,10 @@ ram_row() {
 			continue
 		fi
 		v=$(eval "echo \${sz_${tag}_$part}")
+		if [ -z "$v" ]; then
+			row+=" | (in \`moor_tls\`)"
+			continue
+		fi
 		if [ "$part" = total ]; then row+=" | **$(printf "%'d" "$v")**"; else row+=" | $(printf "%'d" "$v")"; fi
 	done
 	echo "$row |"
@@ -239,7 +246,9 @@ over=$(openssl version | awk '{ print $2 }')
 	echo "used (1 KiB of transmit buffer holds a batch of 16 SETs; the smallest the client"
 	echo "accepts are 256 and 64 bytes). \"TLS 1.3 only\" is the configuration of the"
 	echo "size report (\`MOOR_CONFIG_TLS12=0\`, AES-128-GCM, X25519 and P-256 only:"
-	echo "no BearSSL TLS 1.2 engine in the session's union). Not counted: the transport"
+	echo "no BearSSL TLS 1.2 engine in the session's union; \`MOOR_CONFIG_TLS_X509_INLINE=0\`:"
+	echo "the certificate validator is not in the session but in handshake scratch memory"
+	echo "the caller lends, \`moor_tls_config.scratch\`). Not counted: the transport"
 	echo "below TLS (16 bytes for the POSIX socket; an lwIP pcb on a device), the"
 	echo "configs (which can be const), the trust anchors (flash), and the stack."
 	echo
@@ -256,6 +265,7 @@ over=$(openssl version | awk '{ print $2 }')
 	ram_row "Redis receive buffer" redis_rx
 	ram_row "Redis transmit buffer" redis_tx
 	ram_row "**total**" total
+	ram_row "handshake scratch (\`MOOR_TLS_SCRATCH_SIZE\`, not in the total: lent during the handshake only, shareable between connections)" scratch
 	if [ "$have_arm" = 0 ]; then
 		echo
 		echo "Cortex-M4: not measured, arm-none-eabi-gcc is missing."
