@@ -20,6 +20,7 @@ case_name=$2
 cases_list() {
 	echo mariadb_tls mariadb_noeof mariadb_batch mariadb_switch
 	echo sha2_rsa sha2_tls sha2_switch
+	echo sha2_real_client_rsa sha2_real_client_tls
 }
 if [ "$case_name" = list ]; then
 	echo $(cases_list)
@@ -139,6 +140,39 @@ sha2_switch)
 	interop "$MOOR_PORT" authnative app s3cret || moor_fail "switch, then fast auth"
 	interop "$MOOR_PORT" auth nobody s3cret && moor_fail "unknown user logged in"
 	expect_paths "switch rsa" "switch fast" "denied"
+	;;
+# The scripted server checked against the real client: Debian's
+# mariadb-admin, whose libmariadb has its own caching_sha2_password plugin,
+# must take the same paths through it as moor does (COM_PING after login).
+sha2_real_client_rsa)
+	command -v mariadb-admin >/dev/null || { echo "SKIP: mariadb-admin missing"; exit 77; }
+	sha2_start
+	# mariadb-admin exits 0 even when it cannot log in: its output tells.
+	real_admin() {
+		local out
+		out=$(timeout 20 mariadb-admin -h 127.0.0.1 -P "$MOOR_PORT" -u app "$@" ping 2>&1) || true
+		echo "  mariadb-admin $*: $out"
+		[ "$out" = "mysqld is alive" ]
+	}
+	real_admin -ps3cret --skip-ssl || moor_fail "mariadb-admin: full auth (RSA) failed"
+	real_admin -ps3cret --skip-ssl || moor_fail "mariadb-admin: fast auth failed"
+	real_admin -pwrong --skip-ssl && moor_fail "mariadb-admin logged in with a wrong password"
+	expect_paths "rsa" "fast" "denied"
+	;;
+sha2_real_client_tls)
+	command -v mariadb-admin >/dev/null || { echo "SKIP: mariadb-admin missing"; exit 77; }
+	sha2_start "$PKI/server-rsa-chain.crt" "$PKI/server-rsa.key"
+	real_admin() {
+		local out
+		out=$(timeout 20 mariadb-admin -h 127.0.0.1 -P "$MOOR_PORT" -u app \
+			--ssl-ca="$PKI/root.crt" --ssl-verify-server-cert "$@" ping 2>&1) || true
+		echo "  mariadb-admin $*: $out"
+		[ "$out" = "mysqld is alive" ]
+	}
+	real_admin -ps3cret || moor_fail "mariadb-admin: full auth (TLS) failed"
+	real_admin -ps3cret || moor_fail "mariadb-admin: fast auth (TLS) failed"
+	real_admin -pwrong && moor_fail "mariadb-admin logged in with a wrong password"
+	expect_paths "cleartext" "fast" "denied"
 	;;
 *)
 	moor_fail "unknown case $case_name"
