@@ -49,7 +49,7 @@ check_server() {
 	[ "$("${rcli[@]}" XLEN "moor:telemetry:$dev")" = 10 ] || moor_fail "XLEN is not 10"
 	[ "$("${rcli[@]}" HGET "moor:device:$dev" temp_c)" = 23.75 ] || moor_fail "HGET temp_c"
 	[ "$("${rcli[@]}" HGET "moor:device:$dev" seq)" = 9 ] || moor_fail "HGET seq"
-	ids_app=$(awk '$NF == "ok" && $1 ~ /^[0-9]+$/ { print $2 }' "$out")
+	ids_app=$(awk '$1 == "~" && $2 == "id:" { print $4 }' "$out")
 	ids_srv=$("${rcli[@]}" XRANGE "moor:telemetry:$dev" - + | grep -E '^[0-9]+-[0-9]+$')
 	[ -n "$ids_app" ] && [ "$ids_app" = "$ids_srv" ] ||
 		moor_fail "stream IDs differ: app [$ids_app] server [$ids_srv]"
@@ -62,7 +62,8 @@ run_app "${conn[@]}" "${ec[@]}" --device demo-1
 [ "$rc" -eq 0 ] || moor_fail "exit $rc"
 grep -q '^tls:   TLSv1.3 ' "$out" || moor_fail "no TLS 1.3 line"
 grep -q '^result: OK, 10/10 readings' "$out" || moor_fail "no OK result"
-[ "$(grep -c '^ *[0-9]\+  [0-9]\+-[0-9]\+ .*  ok$' "$out")" = 10 ] || moor_fail "not 10 entries ok"
+[ "$(grep -c '^ *[0-9]\+  .*  ok$' "$out")" = 10 ] || moor_fail "not 10 entries ok"
+[ "$(grep -c '^~ id: [0-9]\+ [0-9]\+-[0-9]\+$' "$out")" = 10 ] || moor_fail "not 10 stream IDs"
 grep -q '^last:  moor:device:demo-1 = .*: ok$' "$out" || moor_fail "device hash not ok"
 check_server demo-1
 
