@@ -162,6 +162,21 @@ static int send_payload(moor_mysql *m, const uint8_t *head, size_t hlen,
 	size_t total = hlen + blen, done = 0;
 	int st;
 
+	if (total < MOOR_MYSQL_MAX_FRAME && MOOR_MYSQL_HEADER_LEN + total <= m->txcap) {
+		/* The common case (a command and short SQL): one packet, built
+		 * whole in tx and handed over in one send, so that it leaves in
+		 * one TLS record and one TCP segment. memmove: the parts may
+		 * already be in tx. */
+		uint8_t *p = m->tx;
+
+		if (blen > 0)
+			memmove(p + MOOR_MYSQL_HEADER_LEN + hlen, body, blen);
+		if (hlen > 0)
+			memmove(p + MOOR_MYSQL_HEADER_LEN, head, hlen);
+		moor_mysql_put_header(p, (uint32_t)total, *seq);
+		*seq = (uint8_t)(*seq + 1);
+		return send_raw(m, p, MOOR_MYSQL_HEADER_LEN + total, deadline);
+	}
 	for (;;) {
 		size_t fl = total - done, a, e;
 		uint8_t h[MOOR_MYSQL_HEADER_LEN];
