@@ -24,6 +24,7 @@ all_pkgs=(
 	clang llvm lld libclang-rt-14-dev valgrind
 	gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm libslirp-dev
 	postgresql-15 gnutls-bin
+	libmariadb-dev
 )
 
 case "$what" in
