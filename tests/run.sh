@@ -67,7 +67,8 @@ step "build fuzz"
 cmake --build --preset fuzz -j "$jobs"
 
 configure_build host -DMOOR_ASAN_BUILD_DIR="$root/build/host-asan" \
-	-DMOOR_FUZZ_BUILD_DIR="$root/build/fuzz"
+	-DMOOR_FUZZ_BUILD_DIR="$root/build/fuzz" \
+	-DMOOR_M4F_BUILD_DIR="$root/build/m4f"
 
 cross_failed=()
 for p in m0plus m4f m33; do
