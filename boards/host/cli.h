@@ -83,10 +83,12 @@ void cli_print_status(const char *what, int status);
 int cli_probe(int argc, char **argv);
 int cli_verify(int argc, char **argv);
 int cli_redis(int argc, char **argv);
+int cli_mysql(int argc, char **argv);
 
 /* Usage texts of the subcommands, printed to `f`. */
 void cli_probe_usage(FILE *f);
 void cli_verify_usage(FILE *f);
 void cli_redis_usage(FILE *f);
+void cli_mysql_usage(FILE *f);
 
 #endif

@@ -4,6 +4,7 @@
  *   moor probe -h HOST -p PORT [...]    TLS handshake, print what was negotiated
  *   moor verify CHAIN.pem [--host NAME]  validate a certificate chain offline
  *   moor redis [redis-cli options] CMD [ARG ...]  one Redis command
+ *   moor mysql [mysql client options] -e SQL       SQL on a MySQL server
  *
  * Exit status: 0 success, 1 failure ("error: NAME: text" on stderr),
  * 2 bad usage.
@@ -26,6 +27,8 @@ static void usage(FILE *f)
 	      "  verify   validate a PEM certificate chain (leaf first) offline\n"
 	      "  redis    send one command to a Redis server (redis-cli's options and\n"
 	      "           output)\n"
+	      "  mysql    run SQL on a MySQL / MariaDB server (the mysql client's\n"
+	      "           options, `mariadb --batch` output)\n"
 	      "\n"
 	      "  moor COMMAND --help   shows the options of a command\n"
 	      "  moor --version        prints the version\n"
@@ -58,6 +61,8 @@ int main(int argc, char **argv)
 		return cli_verify(argc - 1, argv + 1);
 	if (strcmp(cmd, "redis") == 0)
 		return cli_redis(argc - 1, argv + 1);
+	if (strcmp(cmd, "mysql") == 0)
+		return cli_mysql(argc - 1, argv + 1);
 	fprintf(stderr, "moor: unknown command '%s'\n\n", cmd);
 	usage(stderr);
 	return CLI_EXIT_USAGE;

@@ -125,7 +125,8 @@ extern "C" {
 /*
  * MOOR_CONFIG_MYSQL_ERRMSG_MAX: bytes kept of the last server error
  * message (with the NUL); longer messages are cut. Range 16..512.
- * Default 128.
+ * Default 128; the CMake build of a host library sets 512 (PUBLIC), so
+ * that the moor CLI prints messages whole, as the mariadb client does.
  */
 #ifndef MOOR_CONFIG_MYSQL_ERRMSG_MAX
 #define MOOR_CONFIG_MYSQL_ERRMSG_MAX 128
