@@ -254,8 +254,11 @@ static int pump(moor_tls *tls)
 			buf = e_recvrec_buf(tls, &len);
 			r = moor_transport_recv(tls->lower, buf, len);
 			if (r == MOOR_ERR_CLOSED) {
-				/* TCP ended without close_notify. */
+				/* TCP ended without close_notify: the stream was cut
+				 * if the handshake is over for the engine (also when
+				 * the handshake's last pump meets the end). */
 				return fail(tls, tls->state == ST_OPEN
+					|| (e_state(tls) & (BR_SSL_SENDAPP | BR_SSL_RECVAPP))
 					? MOOR_ERR_TLS_TRUNCATED : MOOR_ERR_CLOSED);
 			}
 			if (r < 0)
@@ -710,6 +713,9 @@ static int fall_back(moor_tls *tls, uint32_t deadline)
 	}
 	moor_log(tls->plat, MOOR_LOG_INFO, "tls", "server refused TLS 1.3: TLS 1.2 on a new connection", 0);
 	moor_transport_close(tls->lower);
+	/* From here on the first attempt's refusal is no longer the story:
+	 * a failed reconnect must report its own status. */
+	tls->err = 0;
 	r = cfg->reconnect(cfg->reconnect_ctx, &lower, moor_ms_left(tls->plat, deadline));
 	if (r != MOOR_OK)
 		return r;
