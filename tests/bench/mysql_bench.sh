@@ -244,6 +244,9 @@ fi
 # RAM per connection: sizes read from objects compiled for each target.
 inc=$(sed -n 's/^C_INCLUDES = //p' "$B/tests/bench/CMakeFiles/moor_bench_mysql.dir/flags.make" 2>/dev/null || true)
 [ -n "$inc" ] || moor_fail "no include flags for moor_bench_mysql in $B"
+# The host library's own defines (MOOR_CONFIG_MYSQL_ERRMSG_MAX=512 on a
+# host), for the host's figures only: the Cortex-M4 ones use the defaults.
+hdefs=$(sed -n 's/^C_DEFINES = //p' "$B/tests/bench/CMakeFiles/moor_bench_mysql.dir/flags.make" 2>/dev/null || true)
 # The TLS 1.3-only configuration: MOOR_TLS13ONLY_DEFINES, read from
 # toolchain/cmake/variant.cmake (one define a line).
 mapfile -t only13 < <(sed -n '/^set(MOOR_TLS13ONLY_DEFINES/,/)$/p' toolchain/cmake/variant.cmake |
@@ -271,14 +274,19 @@ sizes() {
 	done < <("$nm" -S "$moor_tmp/sz.$tag.o" | awk '$4 ~ /^moor_(msz|mpart)_/ { print $2, $4 }')
 	eval "sz_${tag}_total=$total"
 }
-sizes host nm "${CC:-cc}" --
-sizes host13 nm "${CC:-cc}" -- "${only13[@]}"
+# shellcheck disable=SC2086 # $hdefs holds several flags
+sizes host nm "${CC:-cc}" -- $hdefs
+# shellcheck disable=SC2086
+sizes host13 nm "${CC:-cc}" -- $hdefs "${only13[@]}"
 [ "$sz_host_total" = "$total" ] || moor_fail "nm says $sz_host_total bytes, --sizes $total"
 tags="host host13"
 if command -v arm-none-eabi-gcc >/dev/null; then
 	sizes arm arm-none-eabi-nm "${arm[@]}" --
 	sizes arm13 arm-none-eabi-nm "${arm[@]}" -- "${only13[@]}"
-	tags="host host13 arm arm13"
+	# The default configuration (TLS 1.3 with the TLS 1.2 fallback, every
+	# suite and curve) with the validator in handshake scratch only.
+	sizes armx arm-none-eabi-nm "${arm[@]}" -- -DMOOR_CONFIG_TLS_X509_INLINE=0
+	tags="host host13 arm armx arm13"
 fi
 # ram_row LABEL PART [bold]
 ram_row() {
@@ -454,7 +462,10 @@ moor_group12=$(sed -n 's/.*group=\(0x[0-9a-f]*\).*/\1/p' <<<"${tlsline[moor:1.2]
 	echo "out (\`mysql_bench.c\` compiled with \`-DMOOR_BENCH_SIZES_ONLY\`, read with"
 	echo "\`nm -S\`; \`moor_bench_mysql --sizes\` prints the host's), with records of"
 	echo "1 KiB and the smallest MySQL buffers, the configuration the figures above"
-	echo "were measured in (the default configuration). \"TLS 1.3 only\" is the"
+	echo "were measured in (the default configuration; on x86-64 with the host"
+	echo "build's \`MOOR_CONFIG_MYSQL_ERRMSG_MAX=512\`, devices keep 128 bytes of a"
+	echo "server error). \"Validator in scratch\" is the default configuration"
+	echo "built with \`MOOR_CONFIG_TLS_X509_INLINE=0\`. \"TLS 1.3 only\" is the"
 	echo "configuration of the size report (\`MOOR_TLS13ONLY_DEFINES\` in"
 	echo "\`toolchain/cmake/variant.cmake\`: $(printf '%s ' "${only13[@]}" | sed 's/-D//g; s/ $//'))."
 	echo "Where the certificate validator lives in handshake scratch memory"
@@ -471,8 +482,8 @@ moor_group12=$(sed -n 's/.*group=\(0x[0-9a-f]*\).*/\1/p' <<<"${tlsline[moor:1.2]
 		echo "| part | x86-64 | x86-64, TLS 1.3 only |"
 		echo "|---|---:|---:|"
 	else
-		echo "| part | x86-64 | x86-64, TLS 1.3 only | Cortex-M4 | Cortex-M4, TLS 1.3 only |"
-		echo "|---|---:|---:|---:|---:|"
+		echo "| part | x86-64 | x86-64, TLS 1.3 only | Cortex-M4 | Cortex-M4, validator in scratch | Cortex-M4, TLS 1.3 only |"
+		echo "|---|---:|---:|---:|---:|---:|"
 	fi
 	ram_row "\`moor_tls\` (the TLS session)" tls
 	ram_row "TLS I/O buffer, \`MOOR_TLS_BUFSIZE(1024)\`" tls_buf
