@@ -88,6 +88,29 @@ void moor_appi_check_failed(moor_app_ctx *ctx, const char *what)
 	ctx->failures++;
 }
 
+void moor_appi_report_ram(moor_app_ctx *ctx, const char *client, size_t client_size,
+	size_t rx, size_t tx)
+{
+	moor_appi_ln(ctx, "~ RAM: ");
+	moor_appi_addu(ctx, (unsigned long)(sizeof ctx->tls + sizeof ctx->tls_buf +
+		client_size + rx + tx));
+	moor_appi_add(ctx, " bytes for the connection (moor_tls ");
+	moor_appi_addu(ctx, (unsigned long)sizeof ctx->tls);
+	moor_appi_add(ctx, " + TLS buffer ");
+	moor_appi_addu(ctx, (unsigned long)sizeof ctx->tls_buf);
+	moor_appi_add(ctx, " + ");
+	moor_appi_add(ctx, client);
+	moor_appi_add(ctx, " ");
+	moor_appi_addu(ctx, (unsigned long)client_size);
+	moor_appi_add(ctx, " + rx ");
+	moor_appi_addu(ctx, (unsigned long)rx);
+	moor_appi_add(ctx, " + tx ");
+	moor_appi_addu(ctx, (unsigned long)tx);
+	moor_appi_add(ctx, "); moor_app_ctx ");
+	moor_appi_addu(ctx, (unsigned long)sizeof *ctx);
+	moor_appi_emit(ctx);
+}
+
 void moor_appi_report_time(moor_app_ctx *ctx, const char *what, uint32_t t0)
 {
 	const moor_platform *p = ctx->tgt->plat;

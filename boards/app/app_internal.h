@@ -31,6 +31,11 @@ int moor_appi_begin(moor_app_ctx *ctx, const moor_app_target *t, moor_transport 
 void moor_appi_report_tls(moor_app_ctx *ctx, const moor_tls_info *info);
 void moor_appi_report_result(moor_app_ctx *ctx, const char *what, int st);
 
+/* "~ RAM: N bytes for the connection (moor_tls T + TLS buffer B + CLIENT C
+ * + rx R + tx X); moor_app_ctx S" */
+void moor_appi_report_ram(moor_app_ctx *ctx, const char *client, size_t client_size,
+	size_t rx, size_t tx);
+
 /* "~ time: WHAT N ms" */
 void moor_appi_report_time(moor_app_ctx *ctx, const char *what, uint32_t t0);
 

@@ -324,28 +324,6 @@ static void report_readings(moor_app_ctx *ctx, uint64_t rows)
 		moor_appi_check_failed(ctx, "a row read back differs from the one inserted");
 }
 
-static void report_ram(moor_app_ctx *ctx)
-{
-	moor_app_mysql_state *ms = &ctx->u.mysql;
-
-	moor_appi_ln(ctx, "~ RAM: ");
-	moor_appi_addu(ctx, (unsigned long)(sizeof ctx->tls + sizeof ctx->tls_buf +
-		sizeof ms->m + sizeof ms->rx + sizeof ms->tx));
-	moor_appi_add(ctx, " bytes for the connection (moor_tls ");
-	moor_appi_addu(ctx, (unsigned long)sizeof ctx->tls);
-	moor_appi_add(ctx, " + TLS buffer ");
-	moor_appi_addu(ctx, (unsigned long)sizeof ctx->tls_buf);
-	moor_appi_add(ctx, " + moor_mysql ");
-	moor_appi_addu(ctx, (unsigned long)sizeof ms->m);
-	moor_appi_add(ctx, " + rx ");
-	moor_appi_addu(ctx, (unsigned long)sizeof ms->rx);
-	moor_appi_add(ctx, " + tx ");
-	moor_appi_addu(ctx, (unsigned long)sizeof ms->tx);
-	moor_appi_add(ctx, "); moor_app_ctx ");
-	moor_appi_addu(ctx, (unsigned long)sizeof *ctx);
-	moor_appi_emit(ctx);
-}
-
 int moor_app_mysql_run(moor_app_ctx *ctx, const moor_app_target *target,
 	moor_transport *tcp)
 {
@@ -542,7 +520,7 @@ int moor_app_mysql_run(moor_app_ctx *ctx, const moor_app_target *target,
 	moor_mysql_close(&ms->m);
 	moor_appi_ln(ctx, "quit:  COM_QUIT, close_notify");
 	moor_appi_emit(ctx);
-	report_ram(ctx);
+	moor_appi_report_ram(ctx, "moor_mysql", sizeof ms->m, sizeof ms->rx, sizeof ms->tx);
 	if (ctx->failures != 0)
 		st = MOOR_APP_ERR_CHECK;
 out:

@@ -347,28 +347,6 @@ static void report_readings(moor_app_ctx *ctx)
 	moor_appi_emit(ctx);
 }
 
-static void report_ram(moor_app_ctx *ctx)
-{
-	moor_app_redis_state *rs = &ctx->u.redis;
-
-	moor_appi_ln(ctx, "~ RAM: ");
-	moor_appi_addu(ctx, (unsigned long)(sizeof ctx->tls + sizeof ctx->tls_buf +
-		sizeof rs->r + sizeof rs->rx + sizeof rs->tx));
-	moor_appi_add(ctx, " bytes for the connection (moor_tls ");
-	moor_appi_addu(ctx, (unsigned long)sizeof ctx->tls);
-	moor_appi_add(ctx, " + TLS buffer ");
-	moor_appi_addu(ctx, (unsigned long)sizeof ctx->tls_buf);
-	moor_appi_add(ctx, " + moor_redis ");
-	moor_appi_addu(ctx, (unsigned long)sizeof rs->r);
-	moor_appi_add(ctx, " + rx ");
-	moor_appi_addu(ctx, (unsigned long)sizeof rs->rx);
-	moor_appi_add(ctx, " + tx ");
-	moor_appi_addu(ctx, (unsigned long)sizeof rs->tx);
-	moor_appi_add(ctx, "); moor_app_ctx ");
-	moor_appi_addu(ctx, (unsigned long)sizeof *ctx);
-	moor_appi_emit(ctx);
-}
-
 int moor_app_redis_run(moor_app_ctx *ctx, const moor_app_target *target,
 	moor_transport *tcp)
 {
@@ -464,7 +442,7 @@ int moor_app_redis_run(moor_app_ctx *ctx, const moor_app_target *target,
 	step = "check";
 	report_readings(ctx);
 	moor_redis_close(&rs->r);        /* close_notify, then the TCP close */
-	report_ram(ctx);
+	moor_appi_report_ram(ctx, "moor_redis", sizeof rs->r, sizeof rs->rx, sizeof rs->tx);
 	if (ctx->failures != 0)
 		st = MOOR_APP_ERR_CHECK;
 out:
