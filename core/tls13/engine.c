@@ -435,6 +435,12 @@ int moor_tls13_start(moor_tls13_engine *e)
 		return MOOR_ERR_INVALID_ARG;
 	if (e->hs != HS_IDLE)
 		return MOOR_ERR_STATE;
+	/* verify-full needs a name to match: never a silent skip of the
+	 * host name check (moor_tls refuses this configuration earlier;
+	 * direct users of the engine are held to it here). */
+	if (e->p.x509->mode == MOOR_SSL_VERIFY_FULL && e->p.server_name == NULL
+		&& e->p.x509->expected_host == NULL)
+		return MOOR_ERR_CONFIG;
 	br_hmac_drbg_generate(&e->rng, e->random, sizeof e->random);
 	br_hmac_drbg_generate(&e->rng, e->sid, sizeof e->sid);
 	for (i = 0; i < e->n_kx && r == MOOR_OK; i++)

@@ -215,7 +215,10 @@ int moor_tls13_init(moor_tls13_engine *e, const moor_tls13_params *p,
 
 /*
  * Start the handshake: generate the key shares and queue the ClientHello.
- * Returns MOOR_OK or the status the engine failed with.
+ * The validator (p->x509) must be initialised by now. Returns MOOR_OK,
+ * MOOR_ERR_CONFIG if the validator is in verify-full mode and there is no
+ * name to check (neither p->server_name nor x509->expected_host), or the
+ * status the engine failed with.
  */
 int moor_tls13_start(moor_tls13_engine *e);
 
