@@ -221,6 +221,11 @@ typedef struct moor_app_ctx {
 	moor_tls tls;
 	moor_tls_config tls_cfg;
 	uint8_t tls_buf[MOOR_TLS_BUFSIZE(MOOR_APP_TLS_FRAG)];
+#if !MOOR_CONFIG_TLS_X509_INLINE
+	/* The certificate validator during the handshake (lent to the
+	 * session: moor_tls_config.scratch) in builds without it inside. */
+	uint8_t tls_scratch[MOOR_TLS_SCRATCH_SIZE];
+#endif
 	uint8_t peer_dn[MOOR_APP_PEER_DN_MAX];
 	const moor_app_target *tgt;
 	moor_transport *tcp;        /* borrowed during a run */

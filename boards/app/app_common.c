@@ -263,6 +263,10 @@ int moor_appi_begin(moor_app_ctx *ctx, const moor_app_target *t, moor_transport 
 	ctx->tls_cfg.time_policy = t->time_policy;
 	ctx->tls_cfg.peer_dn = ctx->peer_dn;
 	ctx->tls_cfg.peer_dn_cap = sizeof ctx->peer_dn;
+#if !MOOR_CONFIG_TLS_X509_INLINE
+	ctx->tls_cfg.scratch = ctx->tls_scratch;
+	ctx->tls_cfg.scratch_len = sizeof ctx->tls_scratch;
+#endif
 	return MOOR_OK;
 }
 

@@ -87,8 +87,17 @@ class ClientSplit:
         self.redis = self.mysql = {}
         core = os.path.normpath(os.path.join(os.path.dirname(map_path),
                                              os.path.dirname(archive_rel)))
+        # The library's objects: core/CMakeFiles/moor.dir/{redis,mysql}/, or
+        # a variant's (toolchain/cmake/variant.cmake), whose archive sits in
+        # its own directory: <its dir>/../CMakeFiles/<target>.dir/__/__/core/.
         r = glob.glob(os.path.join(core, "CMakeFiles", "moor.dir", "redis", "client.c.o*"))
         m = glob.glob(os.path.join(core, "CMakeFiles", "moor.dir", "mysql", "client.c.o*"))
+        if not r or not m:
+            up = os.path.dirname(core)
+            r = glob.glob(os.path.join(up, "CMakeFiles", "*.dir", "__", "__", "core",
+                                       "redis", "client.c.o*"))
+            m = glob.glob(os.path.join(up, "CMakeFiles", "*.dir", "__", "__", "core",
+                                       "mysql", "client.c.o*"))
         r = [p for p in r if not p.endswith(".d")]
         m = [p for p in m if not p.endswith(".d")]
         if r and m:
@@ -126,11 +135,11 @@ def module_of(path, section, size, split):
         if obj.startswith(("x509_", "skey_decoder")):
             return "bearssl-x509"
         return "bearssl-crypto"
-    if archive == "libmoor_app.a":
+    if archive in ("libmoor_app.a", "libmoor_app13.a"):
         return "app"
     if archive == "libmoor_anchors.a":
         return "anchors"
-    if archive == "libmoor_qemu_pki.a":
+    if archive in ("libmoor_qemu_pki.a", "libmoor_qemu_pki13.a"):
         return "pki"
     if archive == "libmoor.a":
         if obj in MOOR_TLS:
@@ -306,10 +315,16 @@ def build(args):
         for kind in KINDS:
             total[kind] += sizes[k][kind]
     o = []
-    o.append("## Cortex-M4 firmware for QEMU mps2-an386 (`moor_qemu_fw`)")
+    name = os.path.splitext(os.path.basename(args.elf))[0]
+    o.append("## Cortex-M4 firmware for QEMU mps2-an386 (`%s`)" % name)
     o.append("")
-    o.append("The whole image of `boards/qemu-mps2-an386`: moor as it ships (TLS 1.3")
-    o.append("with the TLS 1.2 fallback, every suite and curve), the Redis and MySQL")
+    if args.tls13only:
+        o.append("The same firmware built on the TLS 1.3-only library of the size report")
+        o.append("(`%s`: no TLS 1.2, AES-128-GCM, X25519 and P-256, the certificate" % args.tls13only)
+        o.append("validator in handshake scratch memory the app lends), the Redis and MySQL")
+    else:
+        o.append("The whole image of `boards/qemu-mps2-an386`: moor as it ships (TLS 1.3")
+        o.append("with the TLS 1.2 fallback, every suite and curve), the Redis and MySQL")
     o.append("clients and the demo application (boards/app) on lwIP NO_SYS=1 and the")
     o.append("LAN9118 driver, as `tests/qemu/firmware.sh` runs it against Redis and")
     o.append("MariaDB. arm-none-eabi-gcc%s, `-mcpu=cortex-m4 -mfpu=fpv4-sp-d16"
@@ -319,7 +334,8 @@ def build(args):
     o.append("takes its memory from static pools (`MEM_USE_POOLS`, no `ram_heap`).")
     if args.lwipopts:
         o.append("lwIP: %s." % opts_line(args.lwipopts))
-    o.append("Written by `cmake --build --preset m4f --target qemu-fw-size-report`")
+    o.append("Written by `cmake --build --preset m4f --target %s`"
+             % ("qemu-fw13-size-report" if args.tls13only else "qemu-fw-size-report"))
     o.append("(`boards/qemu-mps2-an386/fw_size_report.py`).")
     o.append("")
     o.append("| module | .text | .rodata | .data | .bss | flash | RAM |")
@@ -333,7 +349,7 @@ def build(args):
     o.append("RAM beyond the static total: the stack, %s bytes reserved by the linker" %
              "{:,}".format(stack))
     o.append("script (the firmware paints it and prints its peak: see docs/benchmarks.md,")
-    o.append("section qemu-m4). No heap.")
+    o.append("section %s). No heap." % args.bench_section)
     for kind in ("text", "rodata", "data"):
         if out_sizes[kind] != total[kind]:
             o.append("")
@@ -368,12 +384,17 @@ def main():
     ap.add_argument("--lwipopts")
     ap.add_argument("--compiler", default="")
     ap.add_argument("--doc")
+    ap.add_argument("--section", default=SECTION_KEY)
+    ap.add_argument("--bench-section", default="qemu-m4",
+                    help="the docs/benchmarks.md section with this image's handshake costs")
+    ap.add_argument("--tls13only", metavar="DEFINES",
+                    help="the image is built on the TLS 1.3-only library with these macros")
     args = ap.parse_args()
     text = build(args)
     sys.stdout.write(text)
     if args.doc:
-        sr.update_doc(args.doc, SECTION_KEY, text)
-        print("fw_size_report: updated section '%s' of %s" % (SECTION_KEY, args.doc))
+        sr.update_doc(args.doc, args.section, text)
+        print("fw_size_report: updated section '%s' of %s" % (args.section, args.doc))
     return 0
 
 

@@ -3,7 +3,7 @@
 # on QEMU's mps2-an386 against a real redis-server and a real mariadbd on
 # 127.0.0.1, both TLS 1.3 only and requiring a client certificate:
 #
-#   tests/qemu/firmware.sh [--write-docs] [M4F_BUILD_DIR]
+#   tests/qemu/firmware.sh [--write-docs] [--fw moor_qemu_fw13] [M4F_BUILD_DIR]
 #
 # M4F_BUILD_DIR defaults to $MOOR_M4F_BUILD_DIR, then build/m4f. The
 # firmware's test PKI is the one its build generated (and compiled in):
@@ -32,14 +32,18 @@
 . "$(dirname "$0")/../interop/lib.sh"
 
 write_docs=0
-if [ "${1:-}" = --write-docs ]; then
-	write_docs=1
-	shift
-fi
+fw_name=moor_qemu_fw
+while [ $# -gt 0 ]; do
+	case $1 in
+	--write-docs) write_docs=1; shift ;;
+	--fw) fw_name=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
 m4f=${1:-${MOOR_M4F_BUILD_DIR:-$MOOR_SRC/build/m4f}}
 [ -d "$m4f" ] && m4f=$(cd "$m4f" && pwd)
 FW_DIR=$m4f/boards/qemu-mps2-an386
-fw=$FW_DIR/moor_qemu_fw.elf
+fw=$FW_DIR/$fw_name.elf
 PKI=$FW_DIR/pki
 if [ ! -f "$fw" ]; then
 	echo "SKIP: $fw is not built (cmake --preset m4f && cmake --build --preset m4f)"
@@ -157,6 +161,8 @@ if qemu "redis=$closed device=$DEVICE"; then
 fi
 grep -q '^~ board: tcp connect: MOOR_ERR_' "$moor_tmp/fw.out" || moor_fail "no connect error"
 
+section=qemu-m4
+[ "$fw_name" = moor_qemu_fw13 ] && section=qemu-m4-tls13
 if [ "$write_docs" = 1 ]; then
 	field() { sed -n "s/.*\\b$2=\\([^ ]*\\).*/\\1/p" <<<"$1"; }
 	group() { sed ':a;s/\B[0-9]\{3\}\>/,&/;ta' <<<"$1"; }
@@ -166,30 +172,41 @@ if [ "$write_docs" = 1 ]; then
 		rows+="| $(field "$line" run) | $(group "$(field "$line" insns)") | $(group "$(field "$line" stack)") |"$'\n'
 	done <<<"$costs"
 	{
-		echo "## TLS 1.3 handshakes of the Cortex-M4 firmware (QEMU mps2-an386)"
-		echo
-		echo "The firmware of \`boards/qemu-mps2-an386\` (moor as it ships, on lwIP"
-		echo "2.1.3 NO_SYS=1 and the LAN9118, arm-none-eabi-gcc \`-Os\`) runs the demo"
-		echo "application against a real redis-server and mariadbd on the host, both TLS"
-		echo "1.3 only and requiring a client certificate (\`tests/qemu/firmware.sh"
-		echo "--write-docs\`). One row per \`moor_tls_handshake()\`: full verification"
-		echo "(chain to the test root, dates, host name), X25519; the server's chain is"
-		echo "an ECDSA P-256 leaf, a P-256 intermediate and an RSA-2048 root; the client"
-		echo "sends its chain and signs CertificateVerify with its P-256 key."
-		echo
-		echo "Instructions: what the CPU executed inside the call, counted under"
-		echo "\`-icount shift=0\` with the CMSDK TIMER0 (one tick is 40 instructions),"
-		echo "less the ticks spent asleep in \`wfi\` waiting for the server: it"
-		echo "includes lwIP, the driver and the interrupts, not the server's time. Stack:"
-		echo "the deepest byte written below the top of the stack during the call (the"
-		echo "stack painted before it). Peak stack of the whole run (both applications,"
-		echo "start-up included): $(group "$peak") bytes of the $(group "$stack_size") the linker script"
-		echo "reserves. The figures vary by a few thousand instructions from run to run"
-		echo "(how often the wait loop polls lwIP before the server's flight is in)."
-		echo
+		if [ "$fw_name" = moor_qemu_fw13 ]; then
+			echo "## TLS 1.3 handshakes of the TLS 1.3-only Cortex-M4 firmware (QEMU mps2-an386)"
+			echo
+			echo "\`moor_qemu_fw13\`: the same firmware on the TLS 1.3-only library (no TLS"
+			echo "1.2, AES-128-GCM, X25519 and P-256, the certificate validator in handshake"
+			echo "scratch), against the same servers, measured as \`moor_qemu_fw\` is in"
+			echo "section qemu-m4. Peak stack of the whole run: $(group "$peak") bytes of the"
+			echo "$(group "$stack_size") the linker script reserves."
+			echo
+		else
+			echo "## TLS 1.3 handshakes of the Cortex-M4 firmware (QEMU mps2-an386)"
+			echo
+			echo "The firmware of \`boards/qemu-mps2-an386\` (moor as it ships, on lwIP"
+			echo "2.1.3 NO_SYS=1 and the LAN9118, arm-none-eabi-gcc \`-Os\`) runs the demo"
+			echo "application against a real redis-server and mariadbd on the host, both TLS"
+			echo "1.3 only and requiring a client certificate (\`tests/qemu/firmware.sh"
+			echo "--write-docs\`). One row per \`moor_tls_handshake()\`: full verification"
+			echo "(chain to the test root, dates, host name), X25519; the server's chain is"
+			echo "an ECDSA P-256 leaf, a P-256 intermediate and an RSA-2048 root; the client"
+			echo "sends its chain and signs CertificateVerify with its P-256 key."
+			echo
+			echo "Instructions: what the CPU executed inside the call, counted under"
+			echo "\`-icount shift=0\` with the CMSDK TIMER0 (one tick is 40 instructions),"
+			echo "less the ticks spent asleep in \`wfi\` waiting for the server: it"
+			echo "includes lwIP, the driver and the interrupts, not the server's time. Stack:"
+			echo "the deepest byte written below the top of the stack during the call (the"
+			echo "stack painted before it). Peak stack of the whole run (both applications,"
+			echo "start-up included): $(group "$peak") bytes of the $(group "$stack_size") the linker script"
+			echo "reserves. The figures vary by a few thousand instructions from run to run"
+			echo "(how often the wait loop polls lwIP before the server's flight is in)."
+			echo
+		fi
 		echo "| server | instructions | peak stack, bytes |"
 		echo "|---|---:|---:|"
 		printf "%s" "$rows"
-	} | "$MOOR_PY" "$MOOR_SRC/tests/bench/doc_section.py" "$MOOR_SRC/docs/benchmarks.md" qemu-m4
+	} | "$MOOR_PY" "$MOOR_SRC/tests/bench/doc_section.py" "$MOOR_SRC/docs/benchmarks.md" "$section"
 fi
 echo "PASS: qemu firmware"
