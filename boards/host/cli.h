@@ -37,6 +37,13 @@
  */
 int cli_opt(int argc, char **argv, int *i, const char *name, const char **val);
 
+/*
+ * Percent-decode s[0..n) (URL user names, passwords, paths) into out (cap
+ * bytes, NUL-terminated). Returns 0, or -1 for a bad escape, a decoded NUL
+ * (it would cut the C string) or an output longer than cap - 1.
+ */
+int cli_pct_decode(const char *s, size_t n, char *out, size_t cap);
+
 /* Parse a decimal unsigned integer in [lo, hi]. Returns 0 or -1. */
 int cli_parse_ulong(const char *s, unsigned long lo, unsigned long hi,
 	unsigned long *out);

@@ -195,45 +195,6 @@ static int ieq(const char *a, const char *b)
 	return *a == '\0' && *b == '\0';
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decode s[0..n) into out (cap bytes, NUL-terminated). */
-static int pct_decode(const char *s, size_t n, char *out, size_t cap)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c == '%') {
-			int h, l;
-
-			if (i + 2 >= n)
-				return -1;
-			h = hexval(s[i + 1]);
-			l = hexval(s[i + 2]);
-			if (h < 0 || l < 0)
-				return -1;
-			c = (char)(h * 16 + l);
-			i += 2;
-		}
-		if (c == '\0' || o + 1 >= cap)
-			return -1;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 static int copy_str(const char *s, size_t n, char *out, size_t cap)
 {
 	if (n >= cap)
@@ -286,12 +247,12 @@ static int parse_url(const char *url, mysql_args *a)
 	}
 	if (at != NULL) {
 		colon = memchr(cur, ':', (size_t)(at - cur));
-		if (pct_decode(cur, (size_t)((colon != NULL ? colon : at) - cur), url_user,
+		if (cli_pct_decode(cur, (size_t)((colon != NULL ? colon : at) - cur), url_user,
 			sizeof url_user) != 0)
 			goto bad;
 		a->user = url_user;
 		if (colon != NULL) {
-			if (pct_decode(colon + 1, (size_t)(at - colon - 1), url_pass,
+			if (cli_pct_decode(colon + 1, (size_t)(at - colon - 1), url_pass,
 				sizeof url_pass) != 0)
 				goto bad;
 			a->pass = url_pass;
@@ -330,7 +291,7 @@ static int parse_url(const char *url, mysql_args *a)
 		a->port = v;
 	}
 	if (slash != NULL && slash + 1 < q) {
-		if (pct_decode(slash + 1, (size_t)(q - slash - 1), url_db, sizeof url_db) != 0)
+		if (cli_pct_decode(slash + 1, (size_t)(q - slash - 1), url_db, sizeof url_db) != 0)
 			goto bad;
 		a->db = url_db;
 	}
@@ -350,7 +311,7 @@ static int parse_url(const char *url, mysql_args *a)
 		for (k = 0; k < kl; k++)
 			key[k] = cur[k] == '_' ? '-' : (char)lower((unsigned char)cur[k]);
 		key[kl] = '\0';
-		if (pct_decode(eq + 1, (size_t)(pe - eq - 1), val, sizeof val) != 0)
+		if (cli_pct_decode(eq + 1, (size_t)(pe - eq - 1), val, sizeof val) != 0)
 			goto bad;
 		if (strcmp(key, "ssl-mode") == 0 || strcmp(key, "sslmode") == 0) {
 			if (parse_ssl_mode(val, &a->mode) != 0)

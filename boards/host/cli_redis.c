@@ -118,45 +118,6 @@ static int usage_error(const char *msg, const char *arg)
 	return CLI_EXIT_USAGE;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decode s[0..n) into out (cap bytes, NUL-terminated). */
-static int pct_decode(const char *s, size_t n, char *out, size_t cap)
-{
-	size_t i, o = 0;
-
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (c == '%') {
-			int h, l;
-
-			if (i + 2 >= n)
-				return -1;
-			h = hexval(s[i + 1]);
-			l = hexval(s[i + 2]);
-			if (h < 0 || l < 0)
-				return -1;
-			c = (char)(h * 16 + l);
-			i += 2;
-		}
-		if (o + 1 >= cap)
-			return -1;
-		out[o++] = c;
-	}
-	out[o] = '\0';
-	return 0;
-}
-
 /*
  * redis://[[USER:]PASS@]HOST[:PORT][/DB] (rediss:// = TLS), as redis-cli
  * reads it: user and password are percent-decoded; a missing part keeps
@@ -184,12 +145,12 @@ static int parse_uri(const char *uri, redis_args *a)
 	if (at != NULL) {
 		colon = memchr(cur, ':', (size_t)(at - cur));
 		if (colon != NULL) {
-			if (pct_decode(cur, (size_t)(colon - cur), uri_user, sizeof uri_user) != 0)
+			if (cli_pct_decode(cur, (size_t)(colon - cur), uri_user, sizeof uri_user) != 0)
 				goto bad;
 			a->user = uri_user[0] != '\0' ? uri_user : NULL;
 			cur = colon + 1;
 		}
-		if (pct_decode(cur, (size_t)(at - cur), uri_pass, sizeof uri_pass) != 0)
+		if (cli_pct_decode(cur, (size_t)(at - cur), uri_pass, sizeof uri_pass) != 0)
 			goto bad;
 		a->pass = uri_pass;
 		cur = at + 1;

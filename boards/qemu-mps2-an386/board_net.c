@@ -17,6 +17,8 @@
 #include "board.h"
 #include "lan9118.h"
 
+#define TX_WAIT_MS 50u   /* the longest wait for room in the TX FIFO */
+
 /* The no-heap configuration is part of this board's contract. */
 #if MEM_LIBC_MALLOC || MEMP_MEM_MALLOC || !MEM_USE_POOLS
 #error "the firmware takes lwIP's memory from static pools only (lwipopts.h)"
@@ -53,14 +55,20 @@ static err_t eth_linkoutput(struct netif *nif, struct pbuf *p)
 	const struct pbuf *q;
 	const struct pbuf *last = NULL;
 	int first = 1;
+	u32_t t0;
 
 	(void)nif;
 	if (p->tot_len > LAN9118_MTU_FRAME)
 		return ERR_BUF;
 	/* Room for the frame, two command words and alignment per buffer.
 	 * QEMU transmits as soon as the last buffer is written, so this only
-	 * waits on a real chip. */
+	 * waits on a real chip, and never for long: a transmitter that does
+	 * not drain (TX stopped, a fault) costs this frame, not the device
+	 * (TCP sends it again). */
+	t0 = sys_now();
 	while (lan9118_tx_space() < (size_t)p->tot_len + 16u * pbuf_clen(p)) {
+		if ((u32_t)(sys_now() - t0) > TX_WAIT_MS)
+			return ERR_IF;
 	}
 	for (q = p; q != NULL; q = q->next)
 		if (q->len > 0)

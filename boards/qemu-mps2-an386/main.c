@@ -243,10 +243,11 @@ static int connect_host(uint16_t port)
 	return st;
 }
 
-static int run_redis(void)
+/* One run of the demo application: "redis" or "mysql". */
+static int run_app(const char *name, uint16_t port)
 {
 	moor_app_target t;
-	int st;
+	int mysql = strcmp(name, "mysql") == 0, st;
 
 	memset(&t, 0, sizeof t);
 	t.plat = &plat.base;
@@ -254,32 +255,14 @@ static int run_redis(void)
 	t.anchors = &moor_qemu_test_anchors;
 	t.client = &creds;
 	t.device = opt.device;
+	if (mysql)
+		t.user = opt.mysql_user;
 	t.out = out_line;
-	run_name = "redis";
-	st = connect_host(opt.redis_port);
+	run_name = name;
+	st = connect_host(port);
 	if (st == MOOR_OK)
-		st = moor_app_redis_run(&app, &t, &tcp.base);
-	stack_note();
-	return st;
-}
-
-static int run_mysql(void)
-{
-	moor_app_target t;
-	int st;
-
-	memset(&t, 0, sizeof t);
-	t.plat = &plat.base;
-	t.server_name = SERVER_NAME;
-	t.anchors = &moor_qemu_test_anchors;
-	t.client = &creds;
-	t.device = opt.device;
-	t.user = opt.mysql_user;
-	t.out = out_line;
-	run_name = "mysql";
-	st = connect_host(opt.mysql_port);
-	if (st == MOOR_OK)
-		st = moor_app_mysql_run(&app, &t, &tcp.base);
+		st = mysql ? moor_app_mysql_run(&app, &t, &tcp.base)
+			: moor_app_redis_run(&app, &t, &tcp.base);
 	stack_note();
 	return st;
 }
@@ -322,12 +305,12 @@ int main(void)
 	}
 
 	if (opt.redis_port != 0) {
-		st = run_redis();
+		st = run_app("redis", opt.redis_port);
 		say_status("redis", st);
 		ok = ok && st == MOOR_OK;
 	}
 	if (opt.mysql_port != 0) {
-		st = run_mysql();
+		st = run_app("mysql", opt.mysql_port);
 		say_status("mysql", st);
 		ok = ok && st == MOOR_OK;
 	}

@@ -19,13 +19,18 @@ static int pw_ok(const char *pw, size_t pw_len)
 	return pw != NULL || pw_len == 0;
 }
 
-int moor_mysql_auth_native(const char *pw, size_t pw_len,
-	const uint8_t *scramble, size_t scramble_len,
-	uint8_t out[20], size_t *out_len)
+/*
+ * Both scramble answers are H(pw) XOR H(...), with the nonce hashed next
+ * to H(H(pw)): after it for mysql_native_password (SHA-1), before it for
+ * caching_sha2_password (SHA-256). `scramble_first` picks the order.
+ */
+static int scramble_answer(const br_hash_class *hc, int scramble_first,
+	const char *pw, size_t pw_len, const uint8_t *scramble, size_t scramble_len,
+	uint8_t *out, size_t *out_len)
 {
-	br_sha1_context h;
-	uint8_t s1[20], s2[20], x[20];
-	size_t i;
+	br_hash_compat_context h;
+	uint8_t s1[32], s2[32], x[32];
+	size_t n = (hc->desc >> BR_HASHDESC_OUT_OFF) & BR_HASHDESC_OUT_MASK, i;
 
 	if (!pw_ok(pw, pw_len) || scramble == NULL || out == NULL || out_len == NULL
 		|| scramble_len < MOOR_MYSQL_SCRAMBLE_LEN)
@@ -33,20 +38,22 @@ int moor_mysql_auth_native(const char *pw, size_t pw_len,
 	*out_len = 0;
 	if (pw_len == 0)
 		return MOOR_OK;
-	/* SHA1(pw) XOR SHA1(scramble + SHA1(SHA1(pw))) */
-	br_sha1_init(&h);
-	br_sha1_update(&h, pw, pw_len);
-	br_sha1_out(&h, s1);
-	br_sha1_init(&h);
-	br_sha1_update(&h, s1, sizeof s1);
-	br_sha1_out(&h, s2);
-	br_sha1_init(&h);
-	br_sha1_update(&h, scramble, MOOR_MYSQL_SCRAMBLE_LEN);
-	br_sha1_update(&h, s2, sizeof s2);
-	br_sha1_out(&h, x);
-	for (i = 0; i < 20; i++)
+	hc->init(&h.vtable);
+	hc->update(&h.vtable, pw, pw_len);
+	hc->out(&h.vtable, s1);
+	hc->init(&h.vtable);
+	hc->update(&h.vtable, s1, n);
+	hc->out(&h.vtable, s2);
+	hc->init(&h.vtable);
+	if (scramble_first)
+		hc->update(&h.vtable, scramble, MOOR_MYSQL_SCRAMBLE_LEN);
+	hc->update(&h.vtable, s2, n);
+	if (!scramble_first)
+		hc->update(&h.vtable, scramble, MOOR_MYSQL_SCRAMBLE_LEN);
+	hc->out(&h.vtable, x);
+	for (i = 0; i < n; i++)
 		out[i] = s1[i] ^ x[i];
-	*out_len = 20;
+	*out_len = n;
 	moor_mysql_wipe(&h, sizeof h);
 	moor_mysql_wipe(s1, sizeof s1);
 	moor_mysql_wipe(s2, sizeof s2);
@@ -54,39 +61,22 @@ int moor_mysql_auth_native(const char *pw, size_t pw_len,
 	return MOOR_OK;
 }
 
+int moor_mysql_auth_native(const char *pw, size_t pw_len,
+	const uint8_t *scramble, size_t scramble_len,
+	uint8_t out[20], size_t *out_len)
+{
+	/* SHA1(pw) XOR SHA1(scramble + SHA1(SHA1(pw))) */
+	return scramble_answer(&br_sha1_vtable, 1, pw, pw_len, scramble, scramble_len,
+		out, out_len);
+}
+
 int moor_mysql_auth_sha2(const char *pw, size_t pw_len,
 	const uint8_t *scramble, size_t scramble_len,
 	uint8_t out[32], size_t *out_len)
 {
-	br_sha256_context h;
-	uint8_t s1[32], s2[32], x[32];
-	size_t i;
-
-	if (!pw_ok(pw, pw_len) || scramble == NULL || out == NULL || out_len == NULL
-		|| scramble_len < MOOR_MYSQL_SCRAMBLE_LEN)
-		return MOOR_ERR_INVALID_ARG;
-	*out_len = 0;
-	if (pw_len == 0)
-		return MOOR_OK;
 	/* SHA256(pw) XOR SHA256(SHA256(SHA256(pw)) + scramble) */
-	br_sha256_init(&h);
-	br_sha256_update(&h, pw, pw_len);
-	br_sha256_out(&h, s1);
-	br_sha256_init(&h);
-	br_sha256_update(&h, s1, sizeof s1);
-	br_sha256_out(&h, s2);
-	br_sha256_init(&h);
-	br_sha256_update(&h, s2, sizeof s2);
-	br_sha256_update(&h, scramble, MOOR_MYSQL_SCRAMBLE_LEN);
-	br_sha256_out(&h, x);
-	for (i = 0; i < 32; i++)
-		out[i] = s1[i] ^ x[i];
-	*out_len = 32;
-	moor_mysql_wipe(&h, sizeof h);
-	moor_mysql_wipe(s1, sizeof s1);
-	moor_mysql_wipe(s2, sizeof s2);
-	moor_mysql_wipe(x, sizeof x);
-	return MOOR_OK;
+	return scramble_answer(&br_sha256_vtable, 0, pw, pw_len, scramble, scramble_len,
+		out, out_len);
 }
 
 int moor_mysql_auth_clear(const char *pw, size_t pw_len,

@@ -343,6 +343,21 @@ static void decode_fixed(const moor_mysql_row *d, moor_mysql_value *v)
 	}
 }
 
+/* Collect up to d->need bytes (at most sizeof d->scratch: 9 for a
+ * length, 12 for a temporal value) into d->scratch; returns how many of
+ * data[0..len) it took. */
+static size_t gather(moor_mysql_row *d, const uint8_t *data, size_t len)
+{
+	size_t k = len;
+
+	if (k > (size_t)(d->need - d->got))
+		k = (size_t)(d->need - d->got);
+	if (k > 0)
+		memcpy(d->scratch + d->got, data, k);
+	d->got = (uint8_t)(d->got + k);
+	return k;
+}
+
 static unsigned fixed_size(int layout)
 {
 	switch (layout) {
@@ -452,13 +467,7 @@ int moor_mysql_row_next(moor_mysql_row *d, const uint8_t *data, size_t len,
 			break;
 
 		case RW_FIXED:
-			k = len - used;
-			if (k > (size_t)(d->need - d->got))
-				k = (size_t)(d->need - d->got);
-			if (k > 0)
-				memcpy(d->scratch + d->got, data + used, k);
-			d->got = (uint8_t)(d->got + k);
-			used += k;
+			used += gather(d, data + used, len - used);
 			if (d->got < d->need) {
 				*consumed = used;
 				return 0;
@@ -491,13 +500,7 @@ int moor_mysql_row_next(moor_mysql_row *d, const uint8_t *data, size_t len,
 				d->got = 1;
 				d->need = b < 0xfb ? 1 : b == 0xfc ? 3 : b == 0xfd ? 4 : 9;
 			}
-			k = len - used;
-			if (k > (size_t)(d->need - d->got))
-				k = (size_t)(d->need - d->got);
-			if (k > 0)
-				memcpy(d->scratch + d->got, data + used, k);
-			d->got = (uint8_t)(d->got + k);
-			used += k;
+			used += gather(d, data + used, len - used);
 			if (d->got < d->need) {
 				*consumed = used;
 				return 0;

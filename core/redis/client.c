@@ -893,6 +893,22 @@ int moor_redis_poll(moor_redis *r, moor_redis_event *ev, uint32_t timeout_ms)
 	return poll_until(r, ev, now_ms(r) + io_timeout(r, timeout_ms));
 }
 
+/*
+ * The next event of a reply being read, by `deadline`. The deadline is
+ * checked between events too: a server that keeps sending (a streamed
+ * string, pushes, other replies) must not hold a reply past it. A timeout
+ * closes the connection.
+ */
+static int reply_event(moor_redis *r, moor_redis_event *ev, uint32_t deadline)
+{
+	int st;
+
+	if (moor_ms_left(r->plat, deadline) == 0)
+		return fail(r, MOOR_ERR_TIMEOUT);
+	st = poll_until(r, ev, deadline);
+	return st == MOOR_ERR_TIMEOUT ? fail(r, st) : st;
+}
+
 /* Read the reply of command `seq` into a summary. An error reply gives
  * MOOR_ERR_REDIS_ERROR / MOVED / ASK. A timeout closes the connection. */
 static int read_reply(moor_redis *r, uint32_t seq, moor_redis_reply *rep,
@@ -904,14 +920,9 @@ static int read_reply(moor_redis *r, uint32_t seq, moor_redis_reply *rep,
 	for (;;) {
 		const moor_resp_event *e = &ev.resp;
 
-		/* Checked between events too: a server that keeps sending (a
-		 * streamed string, pushes, other replies) must not hold this
-		 * past its deadline. */
-		if (moor_ms_left(r->plat, deadline) == 0)
-			return fail(r, MOOR_ERR_TIMEOUT);
-		st = poll_until(r, &ev, deadline);
+		st = reply_event(r, &ev, deadline);
 		if (st < 0)
-			return st == MOOR_ERR_TIMEOUT ? fail(r, st) : st;
+			return st;
 		if (ev.push && ev.acked && ev.seq == seq) {
 			if (rep != NULL && rep->type == 0)
 				rep->type = MOOR_RESP_PUSH;   /* answered by confirmations */
@@ -1422,14 +1433,9 @@ static int read_slots(moor_redis *r, uint32_t seq, uint32_t deadline)
 	for (;;) {
 		const moor_resp_event *e = &ev.resp;
 
-		/* Checked between events too: a server that keeps sending (a
-		 * streamed string, pushes, other replies) must not hold this
-		 * past its deadline. */
-		if (moor_ms_left(r->plat, deadline) == 0)
-			return fail(r, MOOR_ERR_TIMEOUT);
-		st = poll_until(r, &ev, deadline);
+		st = reply_event(r, &ev, deadline);
 		if (st < 0)
-			return st == MOOR_ERR_TIMEOUT ? fail(r, st) : st;
+			return st;
 		if (ev.push || ev.seq != seq)
 			continue;
 		if (e->depth == 0) {
